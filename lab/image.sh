@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Build the lab base image without any registry: mmdebstrap a Debian rootfs
+# from the host's own Debian mirror, then `docker import` it.
+#
+#   lab/image.sh [bookworm|trixie]      (default: bookworm)
+#
+# Tags: failover-keepalived-lab:SUITE-HASH (HASH = first 12 hex of sha256 over
+# this script and the suite) and failover-keepalived-lab:SUITE (same image).
+# An existing SUITE-HASH image is reused. Progress goes to stderr; the last
+# line on stdout is the image name.
+#
+# The image carries systemd (PID 1), python3 + python3-apt (Ansible), sudo,
+# apt-utils, iproute2, curl, ping, procps. keepalived and Apache are NOT in it: the
+# roles install them, as on a real host. apt lists are NOT in the image:
+# run `apt-get update` (or the apt module's update_cache) before installing.
+#
+# The mirror URIs come from the host's apt sources at build time (override with
+# LAB_APT_MIRROR / LAB_APT_SECURITY_MIRROR); the image's sources are written
+# for SUITE, SUITE-updates and SUITE-security.
+set -euo pipefail
+
+IMAGE=failover-keepalived-lab
+SUITE=${1:-bookworm}
+SCRIPT=${BASH_SOURCE[0]}
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+case "$SUITE" in
+  bookworm | trixie) ;;
+  *) die "unknown suite '$SUITE' (use bookworm or trixie)" ;;
+esac
+
+docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
+
+HASH=$({ cat "$SCRIPT"; printf '%s' "$SUITE"; } | sha256sum | cut -c1-12)
+REF="$IMAGE:$SUITE-$HASH"
+
+if docker image inspect "$REF" >/dev/null 2>&1; then
+  docker tag "$REF" "$IMAGE:$SUITE"
+  say "reusing existing image $REF (tagged $IMAGE:$SUITE too)"
+  printf '%s\n' "$REF"
+  exit 0
+fi
+
+# --- the host's Debian mirror URIs -------------------------------------------
+# Prints "URI SUITE" for every enabled 'deb' entry of the host's apt sources
+# (deb822 *.sources and one-line *.list files).
+host_apt_entries() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk '
+      function flush() {
+        if (types ~ /(^| )deb( |$)/ && enabled != "no")
+          for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) print u[i], s[j]
+        types = ""; enabled = ""; nu = 0; ns = 0
+      }
+      /^[ \t]*#/ { next }
+      /^[ \t]*$/ { flush(); next }
+      {
+        key = tolower($1); sub(/:$/, "", key)
+        val = $0; sub(/^[^:]*:[ \t]*/, "", val)
+        if (key == "types") types = val
+        else if (key == "enabled") enabled = tolower(val)
+        else if (key == "uris") nu = split(val, u, /[ \t]+/)
+        else if (key == "suites") ns = split(val, s, /[ \t]+/)
+      }
+      END { flush() }
+    ' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    awk '
+      $1 != "deb" { next }
+      { i = 2; if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ } }
+      i + 1 <= NF { print $i, $(i + 1) }
+    ' "$f"
+  done
+}
+
+entries=$(host_apt_entries)
+host_codename=$(sed -n 's/^VERSION_CODENAME=["'"'"']\{0,1\}\([a-z]*\).*/\1/p' /etc/os-release)
+# the main mirror: the entry for the host's release (or for SUITE itself)
+pick_uri() {  # pick_uri SUITE...: first URI listed for one of these suites
+  local want
+  for want in "$@"; do
+    awk -v w="$want" '$2 == w { print $1; exit }' <<<"$entries" | grep . && return 0
+  done
+  return 1
+}
+MIRROR=${LAB_APT_MIRROR:-$(pick_uri "$SUITE" "$host_codename" || true)}
+SECMIRROR=${LAB_APT_SECURITY_MIRROR:-$(pick_uri "$SUITE-security" "$host_codename-security" || true)}
+[ -n "$MIRROR" ] || die "no Debian mirror found in the host's apt sources; set LAB_APT_MIRROR"
+[ -n "$SECMIRROR" ] || die "no security mirror found in the host's apt sources; set LAB_APT_SECURITY_MIRROR"
+MIRROR=${MIRROR%/}
+SECMIRROR=${SECMIRROR%/}
+
+if ! command -v mmdebstrap >/dev/null 2>&1; then
+  say "installing mmdebstrap with apt ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q mmdebstrap >&2 \
+    || { apt-get update -q >&2 && apt-get install -y -q mmdebstrap >&2; } \
+    || die "could not install mmdebstrap"
+fi
+
+WORK=$(mktemp -d /var/tmp/failover-keepalived-lab.XXXXXX)
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+cat >"$WORK/debian.sources" <<SOURCES
+Types: deb
+URIs: $MIRROR
+Suites: $SUITE $SUITE-updates
+Components: main
+Signed-By: $KEYRING
+
+Types: deb
+URIs: $SECMIRROR
+Suites: $SUITE-security
+Components: main
+Signed-By: $KEYRING
+SOURCES
+
+# Units that cannot work in a container (no consoles, read-only /sys, no
+# kernel modules to load, ...); masked so that systemd reports "running".
+MASK_UNITS="getty@.service console-getty.service serial-getty@.service \
+systemd-remount-fs.service systemd-modules-load.service sys-kernel-config.mount \
+sys-kernel-debug.mount sys-kernel-tracing.mount systemd-firstboot.service \
+systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service \
+systemd-hwdb-update.service systemd-journald-audit.socket \
+e2scrub_all.timer e2scrub_reap.service fstrim.timer apt-daily.timer \
+apt-daily-upgrade.timer"
+
+# hooks run by mmdebstrap with the rootfs as $1 (single quotes on purpose)
+# shellcheck disable=SC2016
+HOOKS=(
+  --customize-hook='for u in '"$MASK_UNITS"'; do ln -sf /dev/null "$1/etc/systemd/system/$u"; done'
+  --customize-hook='rm -f "$1/etc/hostname" "$1/etc/resolv.conf"; : > "$1/etc/machine-id"'
+  --customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt/*'
+)
+
+say "building $SUITE rootfs with mmdebstrap (mirror from the host's apt sources) ..."
+start=$(date +%s)
+TMPDIR=$WORK mmdebstrap --variant=minbase \
+  --include=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,curl,ca-certificates,procps,iputils-ping,sudo,apt-utils \
+  --aptopt='Acquire::Languages "none"' \
+  --aptopt='Acquire::Retries "3"' \
+  --dpkgopt='path-exclude=/usr/share/man/*' \
+  --dpkgopt='path-exclude=/usr/share/info/*' \
+  --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+  --dpkgopt='path-exclude=/usr/share/doc/*' \
+  --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+  "${HOOKS[@]}" \
+  "$SUITE" "$WORK/rootfs.tar" "$WORK/debian.sources" >&2 \
+  || die "mmdebstrap failed for $SUITE"
+say "rootfs built in $(($(date +%s) - start)) s ($(du -h "$WORK/rootfs.tar" | cut -f1))"
+
+say "importing as $REF ..."
+docker import \
+  --change 'CMD ["/lib/systemd/systemd"]' \
+  --change 'ENV container=docker' \
+  --change "LABEL org.opencontainers.image.title=$IMAGE suite=$SUITE script-hash=$HASH" \
+  --message "lab/image.sh $SUITE ($HASH)" \
+  "$WORK/rootfs.tar" "$REF" >/dev/null || die "docker import failed"
+docker tag "$REF" "$IMAGE:$SUITE"
+rm -f "$WORK/rootfs.tar"
+say "image $REF (also $IMAGE:$SUITE), $(docker image inspect -f '{{.Size}}' "$REF" | awk '{printf "%.0f MB", $1/1e6}')"
+printf '%s\n' "$REF"

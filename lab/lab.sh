@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# The two-host Docker lab behind `make lab`.
+#
+#   lab/lab.sh up        network failover-lab (198.18.77.0/24) + containers
+#                        failover-lab-web1 (198.18.77.11) / -web2 (198.18.77.12),
+#                        systemd as PID 1; idempotent
+#   lab/lab.sh down      remove the containers and the network
+#   lab/lab.sh status    who holds the VIP, and what http://VIP/ answers
+#   lab/lab.sh failover  stop keepalived on the MASTER, time the takeover,
+#                        start it again, time the preemption
+#
+# Image: failover-keepalived-lab:${LAB_SUITE:-bookworm} (built by lab/image.sh).
+# The lab only ever uses addresses in 198.18.0.0/15.
+set -euo pipefail
+
+NET=failover-lab
+SUBNET=198.18.77.0/24
+GATEWAY=198.18.77.1
+VIP=198.18.77.69
+SUITE=${LAB_SUITE:-bookworm}
+IMAGE=failover-keepalived-lab:$SUITE
+HOSTS=(web1 web2)
+declare -A IP=([web1]=198.18.77.11 [web2]=198.18.77.12)
+BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-60}     # s, systemd boot in each container
+PROBE_LIMIT=${LAB_PROBE_LIMIT:-15}       # s, each failover/preemption probe
+PROBE_INTERVAL=0.02                      # s between probes
+PROBE_TIMEOUT=0.2                        # s, curl --max-time of each probe
+
+RUN_FLAGS=(
+  --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add NET_RAW
+  --security-opt seccomp=unconfined --security-opt apparmor=unconfined
+  --cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw
+  --tmpfs /run --tmpfs /run/lock --tmpfs /tmp
+  --stop-signal SIGRTMIN+3
+)
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+cname() { printf 'failover-lab-%s' "$1"; }
+now_ms() { local t=${EPOCHREALTIME//[.,]/}; printf '%s' $((t / 1000)); }
+
+need_engine() {
+  docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh (or make lab)"
+}
+
+running() { [ "$(docker inspect -f '{{.State.Running}}' "$(cname "$1")" 2>/dev/null)" = true ]; }
+
+need_lab() {
+  need_engine
+  local h
+  for h in "${HOSTS[@]}"; do
+    running "$h" || die "lab not up ($(cname "$h") is not running): run make lab"
+  done
+}
+
+# page served on the VIP, empty if it does not answer
+probe() { curl -s --max-time "$PROBE_TIMEOUT" "http://$VIP/" 2>/dev/null || true; }
+
+# hosts whose eth0 carries the VIP, one per line
+vip_holders() {
+  local h
+  for h in "${HOSTS[@]}"; do
+    if docker exec "$(cname "$h")" ip -o -4 addr show 2>/dev/null | grep -q " $VIP/"; then
+      printf '%s\n' "$h"
+    fi
+  done
+}
+
+# ---------------------------------------------------------------------------
+ensure_network() {
+  local subnet
+  if subnet=$(docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}' "$NET" 2>/dev/null); then
+    [ "$subnet" = "$SUBNET $GATEWAY" ] \
+      || die "network $NET exists with '$subnet', expected '$SUBNET $GATEWAY': run lab/lab.sh down first"
+    say "network $NET ($SUBNET) exists"
+  else
+    say "creating network $NET ($SUBNET, gateway $GATEWAY) ..."
+    docker network create --driver bridge --subnet "$SUBNET" --gateway "$GATEWAY" "$NET" >/dev/null
+  fi
+}
+
+ensure_container() {
+  local h=$1 c spec have
+  c=$(cname "$h")
+  # everything that defines the container; a change means recreate it
+  spec=$(printf '%s\n' "$(docker image inspect -f '{{.Id}}' "$IMAGE")" "$h" "${IP[$h]}" "$NET" "${RUN_FLAGS[@]}" \
+    | sha256sum | cut -c1-16)
+  if have=$(docker inspect -f '{{index .Config.Labels "failover-lab.spec"}}' "$c" 2>/dev/null); then
+    if [ "$have" != "$spec" ]; then
+      say "$c: image or settings changed: recreating ..."
+      docker rm -f "$c" >/dev/null
+    elif running "$h"; then
+      say "$c: running (reused)"
+      return 0
+    else
+      say "$c: starting stopped container ..."
+      docker start "$c" >/dev/null
+      return 0
+    fi
+  fi
+  say "$c: creating ($IMAGE, ${IP[$h]}) ..."
+  docker run -d --name "$c" --hostname "$h" \
+    --network "$NET" --ip "${IP[$h]}" \
+    --label "failover-lab.spec=$spec" \
+    "${RUN_FLAGS[@]}" "$IMAGE" >/dev/null
+}
+
+wait_systemd() {
+  local h=$1 c state="" i
+  c=$(cname "$h")
+  for ((i = 0; i < BOOT_TIMEOUT * 4; i++)); do
+    state=$(docker exec "$c" systemctl is-system-running 2>/dev/null || true)
+    case "$state" in
+      running)
+        say "$c: systemd running"
+        return 0
+        ;;
+      degraded)
+        say "$c: systemd degraded; failed units:"
+        docker exec "$c" systemctl --failed --no-legend --plain || true
+        return 0
+        ;;
+    esac
+    sleep 0.25
+  done
+  die "$c: systemd not up after ${BOOT_TIMEOUT}s (state '${state:-none}'); see: docker logs $c"
+}
+
+cmd_up() {
+  need_engine
+  docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE missing: run lab/image.sh $SUITE"
+  ensure_network
+  local h
+  for h in "${HOSTS[@]}"; do ensure_container "$h"; done
+  for h in "${HOSTS[@]}"; do wait_systemd "$h"; done
+  say "lab up: ${HOSTS[*]} on $NET; deploy with: ansible-playbook -i inventories/lab/hosts.yml ..."
+}
+
+cmd_down() {
+  need_engine
+  local h c
+  for h in "${HOSTS[@]}"; do
+    c=$(cname "$h")
+    if docker inspect "$c" >/dev/null 2>&1; then
+      say "removing $c ..."
+      docker rm -f "$c" >/dev/null
+    fi
+  done
+  if docker network inspect "$NET" >/dev/null 2>&1; then
+    say "removing network $NET ..."
+    docker network rm "$NET" >/dev/null
+  fi
+  say "lab down"
+}
+
+cmd_status() {
+  need_lab
+  local h holders page state
+  echo "VIP: $VIP"
+  for h in "${HOSTS[@]}"; do
+    state=$(docker exec "$(cname "$h")" systemctl is-active keepalived 2>/dev/null || true)
+    printf '  %-5s %-13s keepalived: %s\n' "$h" "${IP[$h]}" "${state:-unknown}"
+  done
+  holders=$(vip_holders)
+  case "$(grep -c . <<<"$holders" || true)" in
+    0) echo "held by: nobody" ;;
+    1) echo "held by: $holders" ;;
+    *) echo "held by: $(tr '\n' ' ' <<<"$holders")(DUPLICATE: more than one host holds the VIP)" ;;
+  esac
+  page=$(probe)
+  if [ -z "$page" ]; then
+    echo "http://$VIP/: no answer"
+    die "the VIP does not answer: deploy the roles (make lab) or check keepalived/apache2 with lab/lab.sh status"
+  fi
+  echo "http://$VIP/ answers: $page"
+}
+
+# probe_until NAME: probe until the page names host NAME (bounded);
+# prints "ELAPSED_MS FAILED_PROBES" measured from $T0, returns 1 on timeout
+probe_until() {
+  local want=$1 page deadline failed=0 n=0 max
+  deadline=$(($(now_ms) + PROBE_LIMIT * 1000))
+  max=$((PROBE_LIMIT * 1000 / 20))   # no more probes than one every 20 ms
+  while ((n < max)) && (($(now_ms) < deadline)); do
+    n=$((n + 1))
+    page=$(probe)
+    if [ -n "$page" ] && grep -qw -- "$want" <<<"$page"; then
+      printf '%s %s\n' $(($(now_ms) - T0)) "$failed"
+      return 0
+    fi
+    [ -n "$page" ] || failed=$((failed + 1))
+    sleep "$PROBE_INTERVAL"
+  done
+  return 1
+}
+
+cmd_failover() {
+  need_lab
+  local holders master backup h result pid rc
+  holders=$(vip_holders)
+  case "$(grep -c . <<<"$holders" || true)" in
+    0) die "no container holds the VIP $VIP: deploy the roles first (make lab), then check lab/lab.sh status" ;;
+    1) master=$holders ;;
+    *) die "more than one container holds the VIP ($(tr '\n' ' ' <<<"$holders")): restart keepalived on both" ;;
+  esac
+  for h in "${HOSTS[@]}"; do [ "$h" = "$master" ] || backup=$h; done
+  grep -qw -- "$master" <<<"$(probe)" \
+    || die "http://$VIP/ does not answer with '$master' (the MASTER): check lab/lab.sh status"
+  say "MASTER is $master, BACKUP is $backup; http://$VIP/ answers from $master"
+
+  say "stopping keepalived on $master; probing http://$VIP/ every ${PROBE_INTERVAL}s (limit ${PROBE_LIMIT}s) ..."
+  T0=$(now_ms)
+  docker exec "$(cname "$master")" systemctl stop keepalived &
+  pid=$!
+  result=$(probe_until "$backup") || rc=$?
+  wait "$pid" || die "'systemctl stop keepalived' failed on $master"
+  [ "${rc:-0}" -eq 0 ] \
+    || die "$backup did not answer on the VIP within ${PROBE_LIMIT}s: check keepalived on $backup (journalctl -u keepalived); start it again on $master with: docker exec $(cname "$master") systemctl start keepalived"
+  say "failover: $backup answers after ${result% *} ms (${result#* } failed probes)"
+
+  say "starting keepalived on $master; waiting for it to take the VIP back (preemption) ..."
+  T0=$(now_ms)
+  docker exec "$(cname "$master")" systemctl start keepalived &
+  pid=$!
+  result=$(probe_until "$master") || rc=$?
+  wait "$pid" || die "'systemctl start keepalived' failed on $master: docker exec $(cname "$master") journalctl -u keepalived"
+  [ "${rc:-0}" -eq 0 ] \
+    || die "$master did not take the VIP back within ${PROBE_LIMIT}s (nopreempt or preempt_delay configured?): check lab/lab.sh status"
+  say "preemption: $master answers again after ${result% *} ms (${result#* } failed probes)"
+}
+
+usage() {
+  echo "usage: $0 up|down|status|failover   (LAB_SUITE=bookworm|trixie, default bookworm)"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  failover) cmd_failover ;;
+  -h | --help | help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,621 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The VRRP plan: who is MASTER, with which priority, peers and VRID, in each group.
+
+Plain Python over netaddr, no Ansible imports: the action plugin ``vrrp_plan`` and the
+filters both call :func:`plan_from_inventory` (or :func:`plan_groups` with explicit
+data), so the plan is computed in exactly one place.
+
+Every error is a :class:`PlanError` that names the host and the variable, and is raised
+before anything is returned, so a caller that stops on it has changed no host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import zlib
+
+try:
+    import netaddr
+except ImportError:  # pragma: no cover - reported by require_netaddr()
+    netaddr = None
+
+VAR_PREFIX = 'vrrp_'
+
+# Settings that describe a whole group: read from every member (group_vars), and every
+# member must agree.  name -> default (None: no default).
+GROUP_SETTINGS = {
+    'vips': None,
+    'interface': None,
+    'vrid': None,
+    'mode': 'single',
+    'advert_int': 1,
+    'version': None,
+    'priority_base': 101,
+    'priority_step': 1,
+    'unicast': True,
+    'nopreempt': False,
+    'instance_name': None,
+    'sync_group': False,
+}
+# Settings of one member (host_vars).
+HOST_SETTINGS = ('address', 'priority')
+
+MODES = ('single', 'spread')
+PRIORITY_MIN, PRIORITY_MAX = 1, 254
+VRID_MIN, VRID_MAX = 1, 255
+V3_ADVERT_MAX = 40.95  # 12-bit field of centiseconds (RFC 5798 5.2.7)
+V2_ADVERT_MAX = 255
+
+
+class PlanError(ValueError):
+    """Bad input, with the host and the variable it came from."""
+
+    def __init__(self, host, variable, message):
+        self.host = host
+        self.variable = variable
+        super(PlanError, self).__init__('host %s: %s: %s' % (host, variable, message))
+
+
+def require_netaddr():
+    if netaddr is None:
+        raise ImportError('failover.keepalived needs the Python library netaddr on the '
+                          'Ansible controller: pip install netaddr')
+
+
+def derived_vrid(key):
+    """A VRID in 1..255 derived from a name: the same name always gives the same VRID."""
+    return zlib.crc32(key.encode('utf-8')) % VRID_MAX + 1
+
+
+def master_down_interval(advert_int, priority, version):
+    """RFC 3768 / RFC 5798 Master_Down_Interval, with keepalived's skew for the version.
+
+    VRRPv2 (keepalived vrrp.h): skew = (256 - priority) / 256 seconds.
+    VRRPv3: skew = (256 - priority) * advert_int / 256.
+    """
+    if version == 3:
+        skew = (256 - priority) * advert_int / 256.0
+    else:
+        skew = (256 - priority) / 256.0
+    return round(3 * advert_int + skew, 4)
+
+
+# --- parsing of single values -------------------------------------------------------
+
+def _as_int(value, host, variable):
+    if isinstance(value, bool):
+        raise PlanError(host, variable, 'expected an integer, got %r' % (value,))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip('-').isdigit():
+        return int(value.strip())
+    raise PlanError(host, variable, 'expected an integer, got %r' % (value,))
+
+
+def _as_number(value, host, variable):
+    if isinstance(value, bool):
+        raise PlanError(host, variable, 'expected a number, got %r' % (value,))
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value) if '.' in str(value) else int(value)
+    except (TypeError, ValueError):
+        raise PlanError(host, variable, 'expected a number, got %r' % (value,))
+
+
+_TRUE = ('true', 'yes', 'on', '1')
+_FALSE = ('false', 'no', 'off', '0')
+
+
+def _as_bool(value, host, variable):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).lower() in _TRUE + _FALSE:
+        return str(value).lower() in _TRUE
+    raise PlanError(host, variable, 'expected a boolean, got %r' % (value,))
+
+
+def _as_str(value, host, variable):
+    if not isinstance(value, str) or not value.strip():
+        raise PlanError(host, variable, 'expected a non-empty string, got %r' % (value,))
+    return value.strip()
+
+
+def _as_list(value, host, variable):
+    if isinstance(value, (str, dict)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise PlanError(host, variable, 'expected a list, got %r' % (value,))
+
+
+def parse_ip(text, host, variable):
+    """An IP address with an optional prefix, as a netaddr.IPNetwork.
+
+    The prefix is kept only when given (``prefix_known``): '198.18.77.69' and
+    '198.18.77.69/32' are the same address, but only the second one names a subnet.
+    Host names are refused: keepalived needs addresses, and DNS is not a plan input.
+    """
+    require_netaddr()
+    if not isinstance(text, str) or not text.strip():
+        raise PlanError(host, variable, 'expected an IP address, got %r' % (text,))
+    text = text.strip()
+    addr_part = text.split('/', 1)[0]
+    try:
+        ip = netaddr.IPAddress(addr_part, flags=netaddr.INET_PTON)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise PlanError(host, variable, '%r is not an IP address (host names are not '
+                                        'accepted: give the address)' % (text,))
+    prefix_known = '/' in text
+    try:
+        net = netaddr.IPNetwork(text if prefix_known else str(ip))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise PlanError(host, variable, '%r is not an IP address with a valid prefix' % (text,))
+    if net.ip != ip:
+        raise PlanError(host, variable, '%r is not an IP address' % (text,))
+    return Address(net, prefix_known)
+
+
+class Address:
+    """An address as given: netaddr network plus whether its prefix was written."""
+
+    __slots__ = ('net', 'prefix_known')
+
+    def __init__(self, net, prefix_known):
+        self.net = net
+        self.prefix_known = prefix_known
+
+    @property
+    def ip(self):
+        return self.net.ip
+
+    @property
+    def family(self):
+        return 'ipv6' if self.net.version == 6 else 'ipv4'
+
+    @property
+    def cidr(self):
+        return '%s/%d' % (self.net.ip, self.net.prefixlen)
+
+    def contains(self, other):
+        """Whether other's address lies in this address's subnet (prefix given)."""
+        return self.prefix_known and other.ip in self.net.cidr
+
+
+def vip_to_cidr(text, host='?', variable='address'):
+    """'198.18.77.69' -> '198.18.77.69/32'; '2001:db8::69/64' -> '2001:db8::69/64'."""
+    return parse_ip(text, host, variable).cidr
+
+
+# --- reading the inventory ------------------------------------------------------------
+
+class Member:
+    __slots__ = ('name', 'addresses', 'priority', 'priority_var')
+
+    def __init__(self, name, addresses, priority, priority_var):
+        self.name = name
+        self.addresses = addresses  # family -> Address
+        self.priority = priority
+        self.priority_var = priority_var
+
+
+def _settings_of_group(name, members_vars, overrides, override_label):
+    """Group-level settings: explicit overrides, else the members' vrrp_* vars, which
+    must then be the same on every member (they normally come from group_vars)."""
+    settings, source = {}, {}
+    first = members_vars[0][0] if members_vars else name
+    for key, default in GROUP_SETTINGS.items():
+        if key in overrides:
+            settings[key] = overrides[key]
+            source[key] = (first, '%s.%s' % (override_label, key))
+            continue
+        var = VAR_PREFIX + key
+        seen = None
+        for host, hvars in members_vars:
+            value = hvars.get(var)
+            if seen is None:
+                seen = (host, value)
+            elif value != seen[1]:
+                raise PlanError(host, var, '%r differs from %r on %s; group-level VRRP '
+                                           'settings of group %s must be equal on every '
+                                           'member (set them in group_vars)'
+                                % (value, seen[1], seen[0], name))
+        value = seen[1] if seen else None
+        settings[key] = default if value is None else value
+        source[key] = (first, var)
+    return settings, source
+
+
+def _member(host, hvars, override_label):
+    addr_var = VAR_PREFIX + 'address'
+    raw = hvars.get(addr_var)
+    if raw is None:
+        raw, addr_var = hvars.get('ansible_host'), 'ansible_host'
+        if raw is not None:
+            try:
+                parse_ip(raw, host, addr_var)
+            except PlanError:
+                raw = None
+        if raw is None:
+            raise PlanError(host, VAR_PREFIX + 'address', 'no address on the VRRP '
+                            'interface: set vrrp_address (or an IP address as ansible_host)')
+    addresses = {}
+    for i, text in enumerate(_as_list(raw, host, addr_var)):
+        variable = addr_var if not isinstance(raw, (list, tuple)) else '%s[%d]' % (addr_var, i)
+        addr = parse_ip(text, host, variable)
+        if addr.family in addresses:
+            raise PlanError(host, variable, 'two %s addresses (%s and %s); give one '
+                            'address per family' % (addr.family, addresses[addr.family].ip, addr.ip))
+        addresses[addr.family] = addr
+    prio_var = VAR_PREFIX + 'priority'
+    prio = hvars.get(prio_var)
+    if prio is not None:
+        prio = _as_int(prio, host, prio_var)
+    return Member(host, addresses, prio, prio_var)
+
+
+def _vip_entries(settings, source, group):
+    """The VIP list as entries: [{'name', 'vrid', 'addresses': [Address]}]."""
+    host, var = source['vips']
+    raw = settings['vips']
+    if raw is None:
+        raise PlanError(host, var, 'not set: group %s needs at least one virtual IP' % group)
+    items = _as_list(raw, host, var)
+    if not items:
+        raise PlanError(host, var, 'empty: group %s needs at least one virtual IP' % group)
+    entries, seen = [], {}
+    for i, item in enumerate(items):
+        item_var = '%s[%d]' % (var, i)
+        if isinstance(item, dict):
+            unknown = set(item) - set(('name', 'vrid', 'addresses'))
+            if unknown:
+                raise PlanError(host, item_var, 'unknown keys %s (known: name, vrid, '
+                                'addresses)' % ', '.join(sorted(unknown)))
+            texts = _as_list(item.get('addresses'), host, item_var + '.addresses')
+            entry = {'name': item.get('name'), 'vrid': item.get('vrid'), 'var': item_var}
+            if not texts:
+                raise PlanError(host, item_var + '.addresses', 'empty')
+            entry['addresses'] = [parse_ip(t, host, '%s.addresses[%d]' % (item_var, j))
+                                  for j, t in enumerate(texts)]
+            if entry['vrid'] is not None:
+                entry['vrid'] = _check_vrid(entry['vrid'], host, item_var + '.vrid')
+        else:
+            entry = {'name': None, 'vrid': None, 'var': item_var,
+                     'addresses': [parse_ip(item, host, item_var)]}
+        for addr in entry['addresses']:
+            if addr.ip in seen:
+                raise PlanError(host, item_var, 'virtual IP %s is listed twice (also in %s)'
+                                % (addr.ip, seen[addr.ip]))
+            seen[addr.ip] = item_var
+        entries.append(entry)
+    return entries
+
+
+def _check_vrid(value, host, var):
+    vrid = _as_int(value, host, var)
+    if not VRID_MIN <= vrid <= VRID_MAX:
+        raise PlanError(host, var, 'VRID %d is outside %d..%d' % (vrid, VRID_MIN, VRID_MAX))
+    return vrid
+
+
+def _check_settings(settings, source, group, members):
+    def where(key):
+        return source[key]
+
+    if len(members) < 2:
+        host = members[0].name if members else group
+        raise PlanError(host, 'groups[%s]' % group, 'group %s has %d member(s); VRRP needs '
+                        'at least two hosts' % (group, len(members)))
+    host, var = where('interface')
+    settings['interface'] = _as_str(settings['interface'], host, var) \
+        if settings['interface'] is not None else None
+    if settings['interface'] is None:
+        raise PlanError(host, var, 'not set: the interface that carries VRRP and the VIPs '
+                        '(for example eth1)')
+    host, var = where('mode')
+    if settings['mode'] not in MODES:
+        raise PlanError(host, var, '%r is not a mode (use %s)' % (settings['mode'], ' or '.join(MODES)))
+    for key in ('priority_base', 'priority_step'):
+        host, var = where(key)
+        settings[key] = _as_int(settings[key], host, var)
+    host, var = where('priority_step')
+    if settings['priority_step'] < 1:
+        raise PlanError(host, var, 'must be 1 or more, got %d' % settings['priority_step'])
+    for key in ('unicast', 'nopreempt', 'sync_group'):
+        host, var = where(key)
+        settings[key] = _as_bool(settings[key], host, var)
+    if settings['vrid'] is not None:
+        host, var = where('vrid')
+        settings['vrid'] = _check_vrid(settings['vrid'], host, var)
+    if settings['version'] is not None:
+        host, var = where('version')
+        settings['version'] = _as_int(settings['version'], host, var)
+        if settings['version'] not in (2, 3):
+            raise PlanError(host, var, 'VRRP version must be 2 or 3, got %d' % settings['version'])
+    host, var = where('advert_int')
+    settings['advert_int'] = _as_number(settings['advert_int'], host, var)
+    if settings['advert_int'] <= 0:
+        raise PlanError(host, var, 'must be greater than 0, got %s' % settings['advert_int'])
+    if settings['instance_name'] is not None:
+        host, var = where('instance_name')
+        settings['instance_name'] = _as_str(settings['instance_name'], host, var)
+
+
+def _check_advert(advert_int, version, source):
+    host, var = source['advert_int']
+    if version == 2:
+        if advert_int != int(advert_int):
+            raise PlanError(host, var, '%s s is sub-second: VRRPv2 carries whole seconds '
+                            '(keepalived would round it); set vrrp_version: 3' % advert_int)
+        if advert_int > V2_ADVERT_MAX:
+            raise PlanError(host, var, 'at most %d s with VRRPv2' % V2_ADVERT_MAX)
+    else:
+        if advert_int > V3_ADVERT_MAX:
+            raise PlanError(host, var, 'at most %s s with VRRPv3' % V3_ADVERT_MAX)
+        if abs(advert_int * 100 - round(advert_int * 100)) > 1e-9:
+            raise PlanError(host, var, '%s s is finer than VRRPv3\'s centiseconds' % advert_int)
+
+
+def _priorities(members, master_index, settings, source, spread):
+    """Member name -> priority: base for the preferred member, then one step less for each
+    next member in inventory order (rotated so that master_index comes first)."""
+    n = len(members)
+    out = {}
+    for j, member in enumerate(members):
+        rank = (j - master_index) % n
+        prio = settings['priority_base'] - rank * settings['priority_step']
+        if member.priority is not None:
+            if spread:
+                raise PlanError(member.name, member.priority_var, 'a fixed priority applies '
+                                'only with vrrp_mode single; in spread mode priorities '
+                                'rotate per VIP')
+            prio = member.priority
+            var = member.priority_var
+        else:
+            var = source['priority_base'][1]
+        if not PRIORITY_MIN <= prio <= PRIORITY_MAX:
+            raise PlanError(member.name, var, 'priority %d is outside %d..%d (255 is '
+                            'reserved for the address owner)' % (prio, PRIORITY_MIN, PRIORITY_MAX))
+        out[member.name] = prio
+    seen = {}
+    for member in members:
+        prio = out[member.name]
+        if prio in seen:
+            var = member.priority_var if member.priority is not None else source['priority_base'][1]
+            raise PlanError(member.name, var, 'priority %d is also the priority of %s; '
+                            'priorities in a group must be distinct' % (prio, seen[prio]))
+        seen[prio] = member.name
+    return out
+
+
+def _instances_of_group(group, members, settings, source):
+    entries = _vip_entries(settings, source, group)
+    spread = settings['mode'] == 'spread'
+    base_name = settings['instance_name'] or 'vi_%s' % group
+    host_of_vips = source['vips'][0]
+
+    # Check every VIP against the members: family, subnet, not a member's own address.
+    for entry in entries:
+        for addr in entry['addresses']:
+            for member in members:
+                own = member.addresses.get(addr.family)
+                if own is None:
+                    raise PlanError(member.name, VAR_PREFIX + 'address', 'has no %s address, '
+                                    'but %s %s is %s' % (addr.family, entry['var'], addr.ip, addr.family))
+                if own.ip == addr.ip:
+                    raise PlanError(member.name, entry['var'], 'virtual IP %s is the address of '
+                                    'host %s itself' % (addr.ip, member.name))
+                if addr.prefix_known and not addr.contains(own):
+                    raise PlanError(member.name, entry['var'], 'virtual IP %s is outside the '
+                                    'subnet of host %s (%s)' % (addr.cidr, member.name, own.ip))
+                if own.prefix_known and addr.ip not in own.net.cidr:
+                    raise PlanError(member.name, entry['var'], 'virtual IP %s is outside the '
+                                    'subnet of host %s (%s)' % (addr.ip, member.name, own.cidr))
+
+    # Instances: (name, vrid, family, [Address], master index)
+    specs = []
+    if spread:
+        for i, entry in enumerate(entries):
+            name = entry['name'] or '%s_%d' % (base_name, i + 1)
+            if entry['vrid'] is not None:
+                vrid, vrid_src = entry['vrid'], entry['var'] + '.vrid'
+            elif settings['vrid'] is not None:
+                vrid, vrid_src = settings['vrid'] + i, source['vrid'][1]
+                if vrid > VRID_MAX:
+                    raise PlanError(host_of_vips, vrid_src, 'VRID %d + %d VIPs runs past %d'
+                                    % (settings['vrid'], len(entries), VRID_MAX))
+            else:
+                vrid, vrid_src = derived_vrid('%s/%s' % (group, name)), 'derived from the group name'
+            specs.append((name, vrid, vrid_src, entry['addresses'], i % len(members)))
+    else:
+        if any(e['vrid'] is not None for e in entries):
+            raise PlanError(host_of_vips, source['vips'][1], 'a vrid per VIP applies only with '
+                            'vrrp_mode spread; set vrrp_vrid for the group')
+        vrid = settings['vrid'] if settings['vrid'] is not None else derived_vrid(group)
+        vrid_src = source['vrid'][1] if settings['vrid'] is not None else 'derived from the group name'
+        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], 0))
+
+    instances = []
+    for name, vrid, vrid_src, addrs, master_index in specs:
+        families = sorted(set(a.family for a in addrs))
+        for family in families:
+            fam_addrs = [a for a in addrs if a.family == family]
+            version = settings['version']
+            if family == 'ipv6':
+                if version == 2:
+                    host, var = source['version']
+                    raise PlanError(host, var, 'IPv6 virtual IPs need VRRP version 3, got 2')
+                version = 3
+            elif version is None:
+                version = 2
+            _check_advert(settings['advert_int'], version, source)
+            inst_name = '%s_v6' % name if len(families) > 1 and family == 'ipv6' else name
+            prios = _priorities(members, master_index, settings, source, spread)
+            instances.append({
+                'name': inst_name, 'group': group, 'family': family, 'version': version,
+                'vrid': vrid, 'vrid_source': vrid_src, 'vips': [a.cidr for a in fam_addrs],
+                'priorities': prios, 'members': [m.name for m in members],
+                'addresses': dict((m.name, str(m.addresses[family].ip)) for m in members),
+            })
+    return instances
+
+
+def _host_view(inst, host, settings):
+    prio = inst['priorities'][host]
+    master = max(inst['priorities'], key=inst['priorities'].get)
+    view = {
+        'name': inst['name'],
+        'group': inst['group'],
+        'interface': settings['interface'],
+        'family': inst['family'],
+        'version': inst['version'],
+        'virtual_router_id': inst['vrid'],
+        'state': 'BACKUP' if settings['nopreempt'] or host != master else 'MASTER',
+        'priority': prio,
+        'advert_int': settings['advert_int'],
+        'nopreempt': settings['nopreempt'],
+        'unicast_src_ip': inst['addresses'][host] if settings['unicast'] else None,
+        'unicast_peers': [inst['addresses'][m] for m in inst['members'] if m != host]
+        if settings['unicast'] else [],
+        'vips': list(inst['vips']),
+        'master': master,
+        'master_down_interval': master_down_interval(settings['advert_int'], prio, inst['version']),
+    }
+    return view
+
+
+def _same_l2(a, b):
+    """Whether two planned instances may hear each other: they share a (host, interface),
+    or an address of one lies in a subnet (VIP prefix) of the other."""
+    if a['family'] != b['family']:
+        return False
+    shared = set((h, a['interface']) for h in a['members']) & set((h, b['interface']) for h in b['members'])
+    if shared:
+        return 'host %s, interface %s' % sorted(shared)[0]
+    for x, y in ((a, b), (b, a)):
+        nets = [netaddr.IPNetwork(v) for v in x['vips'] if not v.endswith(('/32', '/128'))]
+        for addr in list(y['addresses'].values()):
+            for net in nets:
+                if netaddr.IPAddress(addr) in net.cidr:
+                    return 'subnet %s' % net.cidr
+    return False
+
+
+def _check_vrid_conflicts(instances, sources):
+    by_vrid = {}
+    for inst in instances:
+        by_vrid.setdefault((inst['vrid'], inst['family']), []).append(inst)
+    for (vrid, family), same in sorted(by_vrid.items()):
+        for i in range(len(same)):
+            for j in range(i + 1, len(same)):
+                a, b = same[i], same[j]
+                where = _same_l2(a, b)
+                if where:
+                    host, var = sources[b['group']]['vrid']
+                    raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s and of '
+                                    'instance %s in group %s is the same on one L2 (%s); give '
+                                    'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
+                                                                   b['name'], b['group'], where))
+
+
+def plan_groups(groups):
+    """Plan explicit groups.
+
+    groups: list of dicts, in order:
+      name: group name
+      members: list of (host name, vars mapping) in inventory order; vars holds the
+        host's ``vrrp_*`` variables and optionally ``ansible_host``
+      settings: dict of GROUP_SETTINGS keys that override the members' variables
+      label: how to name an override in an error (default 'groups[<name>]')
+
+    Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]}}.
+    """
+    require_netaddr()
+    all_instances, sources, settings_of, group_out = [], {}, {}, {}
+    for group in groups:
+        name = group['name']
+        members_vars = list(group['members'])
+        overrides = dict(group.get('settings') or {})
+        unknown = set(overrides) - set(GROUP_SETTINGS)
+        if unknown:
+            raise PlanError(members_vars[0][0] if members_vars else name,
+                            group.get('label', 'groups[%s]' % name),
+                            'unknown settings %s (known: %s)' % (', '.join(sorted(unknown)),
+                                                                  ', '.join(sorted(GROUP_SETTINGS))))
+        if name in settings_of:
+            raise PlanError(members_vars[0][0] if members_vars else name, 'groups',
+                            'group %s is listed twice' % name)
+        settings, source = _settings_of_group(name, members_vars, overrides,
+                                              group.get('label', 'groups[%s]' % name))
+        members = [_member(host, hvars, name) for host, hvars in members_vars]
+        _check_settings(settings, source, name, members)
+        instances = _instances_of_group(name, members, settings, source)
+        for inst in instances:
+            inst['interface'] = settings['interface']
+        all_instances.extend(instances)
+        sources[name] = source
+        settings_of[name] = settings
+        group_out[name] = {'members': [m.name for m in members],
+                           'instances': [dict((k, inst[k]) for k in
+                                              ('name', 'family', 'version', 'vrid', 'vips', 'priorities'))
+                                         for inst in instances]}
+    _check_vrid_conflicts(all_instances, sources)
+
+    hosts = {}
+    for inst in all_instances:
+        settings = settings_of[inst['group']]
+        for host in inst['members']:
+            view = _host_view(inst, host, settings)
+            for other in hosts.get(host, []):
+                if other['name'] == view['name']:
+                    raise PlanError(host, VAR_PREFIX + 'instance_name', 'instance name %s is '
+                                    'used by groups %s and %s on this host; set a distinct '
+                                    'vrrp_instance_name' % (view['name'], other['group'], view['group']))
+            hosts.setdefault(host, []).append(view)
+    for name, settings in settings_of.items():
+        if settings['sync_group']:
+            group_out[name]['sync_group'] = 'vg_%s' % name
+            for host in group_out[name]['members']:
+                for view in hosts[host]:
+                    if view['group'] == name:
+                        view['sync_group'] = 'vg_%s' % name
+    return {'groups': group_out, 'hosts': hosts}
+
+
+def plan_from_inventory(group_specs, hostvars, inventory_groups):
+    """Plan groups of an Ansible inventory.
+
+    group_specs: list of group names, or dicts {'name': ..., other GROUP_SETTINGS keys}
+      whose keys override the members' ``vrrp_*`` variables (a dict may also give
+      'members', a list of host names, instead of the inventory group's).
+    hostvars: mapping host -> mapping of that host's variables (Ansible's hostvars).
+    inventory_groups: mapping group -> list of host names (Ansible's ``groups``).
+    """
+    wanted = [VAR_PREFIX + k for k in GROUP_SETTINGS] + [VAR_PREFIX + k for k in HOST_SETTINGS]
+    wanted.append('ansible_host')
+    groups = []
+    for i, spec in enumerate(group_specs):
+        label = 'groups[%d]' % i
+        if isinstance(spec, str):
+            spec = {'name': spec}
+        if not isinstance(spec, dict) or not isinstance(spec.get('name'), str):
+            raise PlanError('localhost', label, 'expected a group name or a dict with a name, '
+                            'got %r' % (spec,))
+        settings = dict((k, v) for k, v in spec.items() if k not in ('name', 'members'))
+        hosts = spec.get('members')
+        if hosts is None:
+            if spec['name'] not in inventory_groups:
+                raise PlanError('localhost', label, 'group %s is not in the inventory' % spec['name'])
+            hosts = inventory_groups[spec['name']]
+        members = []
+        for host in hosts:
+            if host not in hostvars:
+                raise PlanError(host, label + '.members', 'host %s is not in the inventory' % host)
+            hv = hostvars[host]
+            members.append((host, dict((k, hv[k]) for k in wanted if k in hv)))
+        groups.append({'name': spec['name'], 'members': members, 'settings': settings,
+                       'label': label})
+    return plan_groups(groups)

@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This module is implemented as an action plugin (plugins/action/vrrp_plan.py): the plan
+# needs the hostvars of every member, which only the controller has.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: vrrp_plan
+short_description: Compute each host's keepalived VRRP instances from the inventory
+version_added: "0.1.0"
+description:
+  - Reads the members of one or more inventory groups, in inventory order, and their
+    C(vrrp_*) variables, and computes for every member its VRRP instances: C(state),
+    C(priority), C(unicast_src_ip), C(unicast_peers), C(virtual_router_id) and the
+    virtual IPs. Nobody writes a priority, a state or a peer list by hand.
+  - Defaults reproduce the classic pair: the first member is MASTER with priority 101,
+    the next BACKUP with 100, then 99, and so on.
+  - Validates everything first and changes nothing. Any bad input fails the task with a
+    message that names the host and the variable, so a play that runs this task first
+    (with C(any_errors_fatal)) stops before any host is touched.
+  - Runs on the controller (it is an action plugin); it never connects to a host, so
+    an inventory of addresses that are not reachable can be planned.
+  - "Variables read from each member (group_vars unless said otherwise):
+    C(vrrp_vips) (list of virtual IPs, each C(ADDRESS) or C(ADDRESS/PREFIX), or a dict
+    with C(addresses), optional C(name) and C(vrid));
+    C(vrrp_interface) (required);
+    C(vrrp_vrid) (1..255; default derived from the group name with CRC-32);
+    C(vrrp_mode) (C(single): one instance for all VIPs, as the seed; C(spread): one
+    instance per VIP, MASTERs rotated over the members in inventory order; default C(single));
+    C(vrrp_advert_int) (seconds, default 1; sub-second needs version 3);
+    C(vrrp_version) (2 or 3; default 2, and 3 for IPv6);
+    C(vrrp_priority_base) (default 101); C(vrrp_priority_step) (default 1);
+    C(vrrp_unicast) (default true); C(vrrp_nopreempt) (default false; all states BACKUP);
+    C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
+    the group's instances in one C(vrrp_sync_group) so that they move together)."
+  - "Variables of one member (host_vars): C(vrrp_address) (the host's address on the VRRP
+    interface, or a list with one address per family; default C(ansible_host) when that
+    is an IP address); C(vrrp_priority) (a fixed priority, single mode only)."
+  - Group-level variables must be equal on every member of the group.
+  - A VIP given with a prefix must contain every member's address; a member address given
+    with a prefix must contain every VIP.
+  - Two instances with the same VRID and address family are an error when they share a
+    host and interface, or when an address of one lies in the VIP subnet of the other.
+options:
+  groups:
+    description:
+      - The inventory groups to plan, in order.
+      - Each item is a group name, whose settings are read from its members' C(vrrp_*)
+        variables, or a dict with C(name) and any of the group-level settings without the
+        C(vrrp_) prefix (C(vips), C(interface), C(vrid), C(mode), C(advert_int),
+        C(version), C(priority_base), C(priority_step), C(unicast), C(nopreempt),
+        C(instance_name), C(sync_group)), which win over the members' variables; a dict
+        may also give C(members), a list of host names, instead of the group's hosts.
+      - A host in two groups gets the instances of both.
+    type: list
+    elements: raw
+    required: true
+attributes:
+  check_mode:
+    support: full
+    description: The module never changes anything, so check mode runs it as usual.
+  diff_mode:
+    support: none
+  action:
+    support: full
+  platform:
+    platforms: all
+    description: Runs on the controller only.
+requirements:
+  - netaddr (on the controller)
+notes:
+  - Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
+    holds the plan of every host, and is set on every host of the play.
+  - The C(failover.keepalived.keepalived) role reads C(keepalived_vrrp_plan.hosts[inventory_hostname]).
+seealso:
+  - name: RFC 5798 (VRRP version 3)
+    description: Master_Down_Interval and skew time.
+    link: https://www.rfc-editor.org/rfc/rfc5798
+author:
+  - failover.keepalived contributors
+'''
+
+EXAMPLES = r'''
+# group_vars/web.yml:
+#   vrrp_vips: [192.168.56.69/24]
+#   vrrp_interface: eth1
+#   vrrp_vrid: 77
+- name: Plan VRRP for the web group before touching any host
+  hosts: web
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: Compute states, priorities and peers
+      failover.keepalived.vrrp_plan:
+        groups: [web]
+      run_once: true
+
+    - name: Show this host's instances
+      ansible.builtin.debug:
+        var: keepalived_vrrp_plan.hosts[inventory_hostname]
+
+- name: Two VIPs, each with its own MASTER (active/active), settings given in the task
+  hosts: web
+  gather_facts: false
+  tasks:
+    - name: Plan an active/active pair
+      failover.keepalived.vrrp_plan:
+        groups:
+          - name: web
+            mode: spread
+            interface: eth0
+            vrid: 51
+            vips: [198.18.77.68/24, 198.18.77.69/24]
+      run_once: true
+'''
+
+RETURN = r'''
+plan:
+  description: The whole plan.
+  returned: success
+  type: dict
+  contains:
+    groups:
+      description: Per group, its members and its instances (name, family, version, vrid,
+        vips and the priority of each member).
+      type: dict
+      sample: {"web": {"members": ["web1", "web2"], "instances": [{"name": "vi_1",
+        "family": "ipv4", "version": 2, "vrid": 77, "vips": ["192.168.56.69/32"],
+        "priorities": {"web1": 101, "web2": 100}}]}}
+    hosts:
+      description: Per host, the list of its VRRP instances, each as in RV(instances).
+      type: dict
+instances:
+  description: The VRRP instances of the host the task ran for.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The C(vrrp_instance) name.
+      type: str
+      sample: vi_1
+    group:
+      description: The inventory group the instance belongs to.
+      type: str
+      sample: web
+    interface:
+      description: The interface that carries VRRP and the VIPs.
+      type: str
+      sample: eth1
+    family:
+      description: C(ipv4) or C(ipv6).
+      type: str
+      sample: ipv4
+    version:
+      description: The VRRP version (2 or 3).
+      type: int
+      sample: 2
+    virtual_router_id:
+      description: The VRID.
+      type: int
+      sample: 77
+    state:
+      description: The initial state, C(MASTER) for the preferred host, C(BACKUP) for the rest.
+      type: str
+      sample: MASTER
+    priority:
+      description: This host's priority, 1..254.
+      type: int
+      sample: 101
+    advert_int:
+      description: Advertisement interval in seconds.
+      type: float
+      sample: 1
+    nopreempt:
+      description: Whether a returning higher-priority host waits instead of taking over.
+      type: bool
+      sample: false
+    unicast_src_ip:
+      description: This host's own address, or null for multicast.
+      type: str
+      sample: 192.168.56.11
+    unicast_peers:
+      description: Every other member's address (empty for multicast).
+      type: list
+      elements: str
+      sample: ["192.168.56.12"]
+    vips:
+      description: The virtual IPs in CIDR form.
+      type: list
+      elements: str
+      sample: ["192.168.56.69/32"]
+    master:
+      description: The host that is MASTER when every member is healthy.
+      type: str
+      sample: web1
+    master_down_interval:
+      description: Seconds this host waits without adverts before it takes over, 3 x
+        advert_int + skew, with keepalived's skew for the version.
+      type: float
+      sample: 3.6094
+    sync_group:
+      description: The C(vrrp_sync_group) name, when C(vrrp_sync_group) is set.
+      type: str
+      returned: when the group sets vrrp_sync_group
+      sample: vg_web
+ansible_facts:
+  description: Facts set on every host of the play when run with C(run_once).
+  returned: success
+  type: dict
+  contains:
+    keepalived_vrrp_plan:
+      description: Same as RV(plan).
+      type: dict
+bad_host:
+  description: On bad input, the host the error is about.
+  returned: failure
+  type: str
+  sample: web2
+bad_variable:
+  description: On bad input, the variable the error is about.
+  returned: failure
+  type: str
+  sample: vrrp_vips[0]
+'''
