@@ -1,0 +1,90 @@
+# failover.keepalived: `make lab` (the two-host lab) and `make test` (every test).
+# Each target installs what it needs: apt packages, a Python 3.11 venv, the Docker engine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3.11
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+COLLECTION_LINK := .collections/ansible_collections/failover/keepalived
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
+        molecule host-deps engine images venv collection
+
+help:
+	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
+	@echo "make lab-failover  stop keepalived on the MASTER, time the takeover and the return"
+	@echo "make lab-down      remove the lab's containers and network"
+	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule"
+
+# --- set-up ------------------------------------------------------------------------------
+$(BIN)/.installed: tests/requirements.txt
+	@echo "==> Python venv $(VENV) (ansible-core 2.19, netaddr, Molecule, linters)"
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is missing: install Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+$(COLLECTION_LINK):
+	@mkdir -p $(dir $@)
+	@ln -sfn ../../.. $@
+
+collection: $(COLLECTION_LINK)
+
+host-deps:
+	@tests/host-deps.sh
+
+engine:
+	@lab/engine.sh
+
+images: engine
+	@lab/image.sh bookworm >/dev/null
+	@lab/image.sh trixie >/dev/null
+
+# --- the lab -----------------------------------------------------------------------------
+lab: venv collection engine
+	@lab/image.sh $${LAB_SUITE:-bookworm} >/dev/null
+	@lab/lab.sh up
+	@echo "==> ansible-playbook -i inventories/lab site.yml"
+	@$(BIN)/ansible-playbook -i inventories/lab site.yml
+	@lab/lab.sh status
+
+lab-status:
+	@lab/lab.sh status
+
+lab-failover:
+	@lab/lab.sh failover
+
+lab-down:
+	@lab/lab.sh down
+
+# --- tests -------------------------------------------------------------------------------
+test: venv collection host-deps unit lint sanity build molecule
+	@echo "==> make test: all passed"
+
+unit: venv collection host-deps
+	@echo "==> pytest: unit tests, seed golden test, keepalived -t on rendered configs"
+	$(BIN)/pytest -q tests/unit tests/render
+
+lint: venv collection
+	@echo "==> ansible-lint (production profile)"
+	$(BIN)/ansible-lint --profile production
+
+sanity: venv
+	@echo "==> ansible-test sanity"
+	@tests/sanity.sh
+
+build: venv
+	@echo "==> ansible-galaxy collection build + install"
+	@tests/build.sh
+
+molecule: venv collection images
+	@echo "==> Molecule scenarios"
+	@for s in default three_nodes; do \
+	  echo "==> molecule test -s $$s"; \
+	  $(BIN)/molecule test -s $$s || exit 1; \
+	done

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+"""keepalived itself (`keepalived -t`, through the role's keepalived-config-check) accepts
+every configuration the collection renders, and rejects a broken one.
+
+The check runs in a network namespace of its own that has the interfaces the
+configurations name (a veth pair each), so the machine's own interfaces do not matter.
+keepalived is only asked to check files here: no VRRP process may be left running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import TOP, render
+
+CHECK = TOP / 'roles' / 'keepalived' / 'files' / 'keepalived-config-check'
+INVENTORIES = {
+    'seed': (TOP / 'inventories' / 'seed', {}),
+    'seed_with_health_check': (TOP / 'inventories' / 'seed', {'keepalived_health_check_kind': 'http'}),
+    'lab': (TOP / 'inventories' / 'lab', {}),
+    'three_nodes': (Path(__file__).parent / 'inventories' / 'three_nodes.yml', {}),
+    'active_active': (Path(__file__).parent / 'inventories' / 'active_active.yml', {}),
+    'dual_stack': (Path(__file__).parent / 'inventories' / 'dual_stack.yml', {}),
+}
+# The rendered files name script_user keepalived_script, which the role creates on a
+# lab host; here an existing unprivileged user stands in for it.
+STAND_IN = {'keepalived_script_user': 'nobody'}
+
+
+def keepalived_pids():
+    """keepalived processes of this machine itself; those of lab containers (another PID
+    namespace) are allowed."""
+    own = os.readlink('/proc/self/ns/pid')
+    proc = subprocess.run(['pgrep', '-x', 'keepalived'], capture_output=True, text=True)
+    pids = []
+    for pid in proc.stdout.split():
+        try:
+            if os.readlink('/proc/%s/ns/pid' % pid) == own:
+                pids.append(pid)
+        except OSError:
+            pass
+    return pids
+
+
+@pytest.fixture(scope='module')
+def netns():
+    if shutil.which('keepalived') is None:
+        pytest.fail('keepalived is not installed: run `make host-deps` (tests/host-deps.sh)')
+    name = 'fk-check-%d' % os.getpid()
+    subprocess.run(['ip', 'netns', 'add', name], check=True)
+    try:
+        for ifname in ('eth0', 'eth1'):
+            subprocess.run(['ip', 'netns', 'exec', name, 'ip', 'link', 'add', ifname, 'type', 'veth',
+                            'peer', 'name', ifname + 'p'], check=True)
+            subprocess.run(['ip', 'netns', 'exec', name, 'ip', 'link', 'set', ifname, 'up'], check=True)
+        yield name
+    finally:
+        subprocess.run(['ip', 'netns', 'del', name], check=False)
+    assert keepalived_pids() == [], 'a keepalived process is running on the test machine'
+
+
+def check(netns, path):
+    return subprocess.run(['ip', 'netns', 'exec', netns, 'sh', str(CHECK), str(path)],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope='module')
+def rendered(tmp_path_factory):
+    out = {}
+    for name, (inventory, extra) in INVENTORIES.items():
+        extra = dict(STAND_IN, **extra)
+        files = render(inventory, tmp_path_factory.mktemp(name), extra_vars=extra)
+        assert files, 'nothing rendered for %s' % name
+        for host, text in files.items():
+            path = tmp_path_factory.mktemp('%s-%s' % (name, host)) / 'keepalived.conf'
+            path.write_text(text)
+            out['%s/%s' % (name, host)] = path
+    return out
+
+
+@pytest.mark.parametrize('case', sorted(
+    '%s/%s' % (name, host) for name, hosts in {
+        'seed': ['web1', 'web2'], 'seed_with_health_check': ['web1', 'web2'],
+        'lab': ['web1', 'web2'], 'three_nodes': ['n1', 'n2', 'n3'],
+        'active_active': ['a1', 'a2'], 'dual_stack': ['d1', 'd2'],
+    }.items() for host in hosts))
+def test_keepalived_accepts_rendered_configuration(netns, rendered, case):
+    result = check(netns, rendered[case])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize('needle, replacement, message', [
+    ('virtual_router_id 77', 'virtual_router_id 300', 'VRID'),
+    ('interface eth1', 'interface eth9', 'eth9'),
+    ('advert_int 1', 'advert_int 1\n    no_such_keyword 1', 'no_such_keyword'),
+])
+def test_keepalived_rejects_a_broken_configuration(netns, rendered, tmp_path, needle, replacement, message):
+    text = rendered['seed_with_health_check/web1'].read_text()
+    assert needle in text
+    broken = tmp_path / 'broken.conf'
+    broken.write_text(text.replace(needle, replacement))
+    result = check(netns, broken)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_check_refuses_a_missing_script_user(netns, rendered, tmp_path):
+    text = rendered['seed_with_health_check/web1'].read_text().replace(
+        'script_user nobody', 'script_user no_such_user_here')
+    path = tmp_path / 'nouser.conf'
+    path.write_text(text)
+    result = check(netns, path)
+    assert result.returncode != 0
+    assert 'no_such_user_here' in result.stderr
