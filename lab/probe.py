@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Probe a VIP over HTTP while a fault happens, and time the failover.
+
+    probe.py --url http://198.18.77.69/ --expect web2 --within 2 \
+             --fault 'docker exec web1 systemctl stop keepalived'
+
+Starts probing (every --interval seconds, each request with --timeout), runs --fault at
+t0, and waits until --expect answers --settle times in a row. Prints one JSON line:
+  took_ms     t0 -> first answer from --expect
+  outage_ms   last answer from another host (or t0) -> first answer from --expect
+  failed      probes without an answer
+  answers     [[ms since t0, body or null], ...] when they changed (the timeline)
+Exit 0 when --expect answered within --within seconds, 1 otherwise, 2 on bad use.
+Bounded: it stops at --within + --grace seconds whatever happens. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def fetch(url, timeout):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.read().decode('utf-8', 'replace').strip()
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0, settle=3):
+    t0 = time.monotonic()
+    proc = subprocess.Popen(shlex.split(fault), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True) if fault else None
+    deadline = t0 + within + grace
+    timeline, failed, last_other, first_expect, streak = [], 0, None, None, 0
+    previous = object()
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        body = fetch(url, timeout)
+        ms = round((start - t0) * 1000, 1)
+        if body != previous:
+            timeline.append([ms, body])
+            previous = body
+        if body is None:
+            failed += 1
+            streak = 0
+        elif body == expect:
+            if first_expect is None:
+                first_expect = ms
+            streak += 1
+            if streak >= settle:
+                break
+        else:
+            last_other = ms
+            first_expect, streak = None, 0
+        time.sleep(max(0.0, interval - (time.monotonic() - start)))
+    fault_rc, fault_err = None, ''
+    if proc:
+        try:
+            _out, fault_err = proc.communicate(timeout=max(1.0, deadline - time.monotonic() + 10))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, fault_err = proc.communicate()
+        fault_rc = proc.returncode
+    took = first_expect if streak >= settle else None
+    outage = None if took is None else round(took - (last_other or 0.0), 1)
+    return {
+        'url': url, 'expect': expect, 'within_ms': within * 1000, 'took_ms': took,
+        'outage_ms': outage, 'failed': failed, 'ok': took is not None and took <= within * 1000,
+        'fault': fault, 'fault_rc': fault_rc, 'fault_stderr': (fault_err or '').strip()[-500:],
+        'answers': timeline,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--url', required=True)
+    parser.add_argument('--expect', required=True, help='page body that must answer')
+    parser.add_argument('--within', type=float, required=True, help='seconds allowed')
+    parser.add_argument('--fault', help='command run at t0 (for example docker pause NAME)')
+    parser.add_argument('--interval', type=float, default=0.02)
+    parser.add_argument('--timeout', type=float, default=0.2)
+    parser.add_argument('--grace', type=float, default=3.0,
+                        help='seconds to keep probing past --within, to report the real time')
+    parser.add_argument('--settle', type=int, default=3,
+                        help='answers in a row from --expect that count as done')
+    args = parser.parse_args(argv)
+    if args.within <= 0 or args.interval <= 0 or args.timeout <= 0:
+        parser.error('--within, --interval and --timeout must be > 0')
+    result = probe(args.url, args.expect, args.within, args.fault, args.interval,
+                   args.timeout, args.grace, args.settle)
+    print(json.dumps(result))
+    if result['fault_rc'] not in (None, 0):
+        print('fault command failed (exit %s): %s' % (result['fault_rc'], result['fault_stderr']),
+              file=sys.stderr)
+        return 1
+    return 0 if result['ok'] else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
