@@ -39,7 +39,8 @@ if pgrep -x dockerd >/dev/null 2>&1; then
   say "dockerd is already running but not answering yet; waiting for it ..."
 else
   say "starting Docker engine (dockerd --bip $BIP, log: $LOG) ..."
-  setsid nohup dockerd --bip "$BIP" >>"$LOG" 2>&1 </dev/null &
+  # --default-address-pool keeps even a network created without a subnet in 198.18.0.0/15.
+  setsid nohup dockerd --bip "$BIP" --default-address-pool base=198.19.0.0/17,size=24 >>"$LOG" 2>&1 </dev/null &
 fi
 
 for _ in $(seq 1 "$WAIT_SECONDS"); do

@@ -137,8 +137,13 @@ apt-daily-upgrade.timer"
 # shellcheck disable=SC2016
 HOOKS=(
   --customize-hook='for u in '"$MASK_UNITS"'; do ln -sf /dev/null "$1/etc/systemd/system/$u"; done'
-  --customize-hook='rm -f "$1/etc/hostname" "$1/etc/resolv.conf"; : > "$1/etc/machine-id"'
-  --customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt/*'
+  --customize-hook='rm -f "$1/etc/hostname" "$1/etc/resolv.conf" "$1"/var/log/*.log "$1"/var/log/apt/*'
+  # apt cleanup done here instead of by mmdebstrap (--skip=cleanup/apt): no
+  # package lists in the image, and their directory dated 1970. With a fresh
+  # mtime, Ansible's apt module (update_cache + cache_valid_time) takes the
+  # empty cache for a valid one and fails with "No package matching ...".
+  --customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/archives/partial/*'
+  --customize-hook='find "$1/var/lib/apt/lists" -mindepth 1 -maxdepth 1 ! -name lock ! -name partial -exec rm -rf {} +; rm -rf "$1"/var/lib/apt/lists/partial/*; touch -d @0 "$1/var/lib/apt/lists"'
 )
 
 say "building $SUITE rootfs with mmdebstrap (mirror from the host's apt sources) ..."
@@ -153,6 +158,7 @@ TMPDIR=$WORK mmdebstrap --variant=minbase \
   --dpkgopt='path-include=/usr/share/locale/locale.alias' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+  --skip=cleanup/apt \
   "${HOOKS[@]}" \
   "$SUITE" "$WORK/rootfs.tar" "$WORK/debian.sources" >&2 \
   || die "mmdebstrap failed for $SUITE"
@@ -167,5 +173,10 @@ docker import \
   "$WORK/rootfs.tar" "$REF" >/dev/null || die "docker import failed"
 docker tag "$REF" "$IMAGE:$SUITE"
 rm -f "$WORK/rootfs.tar"
+# drop this suite's images from older versions of this script (kept if in use)
+docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
+  | grep -vxF "$REF" | while read -r old; do
+  if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
+done || true
 say "image $REF (also $IMAGE:$SUITE), $(docker image inspect -f '{{.Size}}' "$REF" | awk '{printf "%.0f MB", $1/1e6}')"
 printf '%s\n' "$REF"

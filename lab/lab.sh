@@ -171,7 +171,7 @@ cmd_status() {
   page=$(probe)
   if [ -z "$page" ]; then
     echo "http://$VIP/: no answer"
-    die "the VIP does not answer: deploy the roles (make lab) or check keepalived/apache2 with lab/lab.sh status"
+    die "the VIP does not answer: deploy the roles (make lab), then check keepalived and apache2 (docker exec $(cname web1) systemctl status keepalived apache2)"
   fi
   echo "http://$VIP/ answers: $page"
 }
