@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import zlib
 
 try:
@@ -90,20 +91,25 @@ def _as_int(value, host, variable):
         raise PlanError(host, variable, 'expected an integer, got %r' % (value,))
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip('-').isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
     raise PlanError(host, variable, 'expected an integer, got %r' % (value,))
 
 
 def _as_number(value, host, variable):
     if isinstance(value, bool):
         raise PlanError(host, variable, 'expected a number, got %r' % (value,))
-    if isinstance(value, (int, float)):
-        return value
     try:
-        return float(value) if '.' in str(value) else int(value)
+        number = value if isinstance(value, (int, float)) else \
+            float(value) if '.' in str(value) else int(value)
     except (TypeError, ValueError):
         raise PlanError(host, variable, 'expected a number, got %r' % (value,))
+    if not math.isfinite(number):
+        raise PlanError(host, variable, 'expected a finite number, got %r' % (value,))
+    return number
 
 
 _TRUE = ('true', 'yes', 'on', '1')
@@ -306,7 +312,7 @@ def _check_settings(settings, source, group, members):
         return source[key]
 
     if len(members) < 2:
-        host = members[0].name if members else group
+        host = members[0].name if members else 'localhost'
         raise PlanError(host, 'groups[%s]' % group, 'group %s has %d member(s); VRRP needs '
                         'at least two hosts' % (group, len(members)))
     host, var = where('interface')
@@ -518,7 +524,7 @@ def _check_vrid_conflicts(instances, sources):
                     raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s and of '
                                     'instance %s in group %s is the same on one L2 (%s); give '
                                     'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
-                                                                   b['name'], b['group'], where))
+                                                                  b['name'], b['group'], where))
 
 
 def plan_groups(groups):
@@ -544,7 +550,7 @@ def plan_groups(groups):
             raise PlanError(members_vars[0][0] if members_vars else name,
                             group.get('label', 'groups[%s]' % name),
                             'unknown settings %s (known: %s)' % (', '.join(sorted(unknown)),
-                                                                  ', '.join(sorted(GROUP_SETTINGS))))
+                                                                 ', '.join(sorted(GROUP_SETTINGS))))
         if name in settings_of:
             raise PlanError(members_vars[0][0] if members_vars else name, 'groups',
                             'group %s is listed twice' % name)
@@ -610,6 +616,9 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups):
             if spec['name'] not in inventory_groups:
                 raise PlanError('localhost', label, 'group %s is not in the inventory' % spec['name'])
             hosts = inventory_groups[spec['name']]
+        elif not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
+            raise PlanError('localhost', label + '.members', 'expected a list of host names, '
+                            'got %r' % (hosts,))
         members = []
         for host in hosts:
             if host not in hostvars:

@@ -16,12 +16,12 @@ module: vrrp_plan
 short_description: Compute each host's keepalived VRRP instances from the inventory
 version_added: "0.1.0"
 description:
-  - Reads the members of one or more inventory groups, in inventory order, and their
+  - "Reads the members of one or more inventory groups, in inventory order, and their
     C(vrrp_*) variables, and computes for every member its VRRP instances: C(state),
     C(priority), C(unicast_src_ip), C(unicast_peers), C(virtual_router_id) and the
-    virtual IPs. Nobody writes a priority, a state or a peer list by hand.
-  - Defaults reproduce the classic pair: the first member is MASTER with priority 101,
-    the next BACKUP with 100, then 99, and so on.
+    virtual IPs. Nobody writes a priority, a state or a peer list by hand."
+  - "Defaults reproduce the classic pair: the first member is MASTER with priority 101,
+    the next BACKUP with 100, then 99, and so on."
   - Validates everything first and changes nothing. Any bad input fails the task with a
     message that names the host and the variable, so a play that runs this task first
     (with C(any_errors_fatal)) stops before any host is touched.
@@ -68,23 +68,26 @@ attributes:
     description: The module never changes anything, so check mode runs it as usual.
   diff_mode:
     support: none
+    description: The module changes nothing, so it has no diff to show.
   action:
     support: full
+    description: Implemented as an action plugin that runs on the controller.
   platform:
+    support: full
     platforms: all
     description: Runs on the controller only.
 requirements:
   - netaddr (on the controller)
 notes:
-  - Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
-    holds the plan of every host, and is set on every host of the play.
+  - "Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
+    holds the plan of every host, and is set on every host of the play."
   - The C(failover.keepalived.keepalived) role reads C(keepalived_vrrp_plan.hosts[inventory_hostname]).
 seealso:
   - name: RFC 5798 (VRRP version 3)
     description: Master_Down_Interval and skew time.
     link: https://www.rfc-editor.org/rfc/rfc5798
 author:
-  - failover.keepalived contributors
+  - failover.keepalived contributors (@failover)
 '''
 
 EXAMPLES = r'''

@@ -36,7 +36,7 @@ def keepalived_pids():
     """keepalived processes of this machine itself; those of lab containers (another PID
     namespace) are allowed."""
     own = os.readlink('/proc/self/ns/pid')
-    proc = subprocess.run(['pgrep', '-x', 'keepalived'], capture_output=True, text=True)
+    proc = subprocess.run(['pgrep', '-x', 'keepalived'], capture_output=True, check=False, text=True)
     pids = []
     for pid in proc.stdout.split():
         try:
@@ -66,7 +66,7 @@ def netns():
 
 def check(netns, path):
     return subprocess.run(['ip', 'netns', 'exec', netns, 'sh', str(CHECK), str(path)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture(scope='module')

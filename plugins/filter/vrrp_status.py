@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters over the live state that the vrrp_status module reports; the logic lives in
+module_utils/vrrp_status.py."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
+    StatusError,
+    group_verdict,
+)
+
+
+def vrrp_group_verdict(statuses_by_host):
+    """{host: vrrp_status result or its instances} -> {instance: {verdict, masters, ...}}."""
+    try:
+        return group_verdict(statuses_by_host)
+    except StatusError as exc:
+        raise AnsibleFilterError('vrrp_group_verdict: %s' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'vrrp_group_verdict': vrrp_group_verdict,
+        }

@@ -1,0 +1,380 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""keepalived's live VRRP state: parse its JSON dump, check the VIPs, judge a group.
+
+Plain Python (standard library only, no Ansible imports): the module ``vrrp_status``
+runs this on the managed host, the filter ``vrrp_group_verdict`` on the controller.
+
+keepalived writes ``$TMPDIR/keepalived.json`` (``/tmp`` when TMPDIR is unset) when its
+main process receives the signal that ``keepalived --signum=JSON`` prints (36 on Debian
+12's 2.2.7 and Debian 13's 2.3.3, both built with ``--enable-json``). The file is a list
+with one object per ``vrrp_instance``: ``{"data": {...}, "stats": {...}}``; with
+``json_version 2`` in ``global_defs`` (2.3.x) the list is wrapped as ``{"vrrp": [...]}``.
+The field names are the same on 2.2.7 and 2.3.3 (recorded in
+tests/unit/fixtures/keepalived/).
+
+``data.auth_data`` holds the VRRP PASS password in clear: it is never copied out.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import json
+
+# keepalived/include/vrrp.h: VRRP_STATE_INIT 0, _BACK 1, _MAST 2, _FAULT 3 (internal),
+# _DELETED 97 (internal), _STOP 98 (internal).
+STATE_NAMES = {
+    0: 'INIT',
+    1: 'BACKUP',
+    2: 'MASTER',
+    3: 'FAULT',
+    97: 'DELETED',
+    98: 'STOP',
+}
+MASTER = 'MASTER'
+
+VERDICT_ONE_MASTER = 'one_master'
+VERDICT_NO_MASTER = 'no_master'
+VERDICT_SPLIT_BRAIN = 'split_brain'
+
+# stats counters copied as they are (all integers)
+STATS_FIELDS = (
+    'advert_rcvd', 'advert_sent', 'become_master', 'release_master', 'packet_len_err',
+    'advert_interval_err', 'ip_ttl_err', 'invalid_type_rcvd', 'addr_list_err',
+    'invalid_authtype', 'authtype_mismatch', 'auth_failure', 'pri_zero_rcvd',
+    'pri_zero_sent',
+)
+
+
+class StatusError(ValueError):
+    """keepalived's dump (or ip's output, or a filter input) cannot be understood."""
+
+
+def state_name(code):
+    """'MASTER' for 2, ...; a string state is returned upper-cased; unknown -> 'UNKNOWN(n)'."""
+    if isinstance(code, str):
+        return code.strip().upper()
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise StatusError('state %r is neither a keepalived state number nor a name' % (code,))
+    return STATE_NAMES.get(code, 'UNKNOWN(%d)' % code)
+
+
+def _cidr(text):
+    """'198.18.90.69/24' -> '198.18.90.69/24'; '198.18.90.69' -> '198.18.90.69/32';
+    IPv6 compressed ('2001:DB8:0::69/64' -> '2001:db8::69/64')."""
+    try:
+        iface = ipaddress.ip_interface(text.strip())
+    except ValueError:
+        raise StatusError('%r is not an IP address' % (text,))
+    return '%s/%d' % (iface.ip, iface.network.prefixlen)
+
+
+def _address(text):
+    """The address part only, normalised ('2001:DB8::1/64' -> '2001:db8::1')."""
+    return str(ipaddress.ip_interface(text.strip()).ip)
+
+
+def parse_vip(text):
+    """One VIP as keepalived prints it in the dump, e.g.
+    '198.18.90.69/24 dev eth0 scope global set' (format_ipaddress(): address/prefix, then
+    optional 'brd X', 'dev IF', 'scope S', 'label L', ... and 'set' once installed).
+
+    Returns {'address': CIDR, 'interface': IF or None, 'set': bool}.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise StatusError('VIP entry %r is not a non-empty string' % (text,))
+    words = text.split()
+    interface = None
+    for i, word in enumerate(words[1:], start=1):
+        if word == 'dev' and i + 1 < len(words):
+            interface = words[i + 1]
+            break
+    return {'address': _cidr(words[0]), 'interface': interface, 'set': 'set' in words[1:]}
+
+
+def _script_command(text):
+    """keepalived prints a track_script as its quoted command: "'/usr/bin/true'"."""
+    text = str(text)
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1]
+    return text
+
+
+def _int(value, default=None):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return default
+
+
+def _number(value, default=None):
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, (int, float)):
+        return value
+    return default
+
+
+def instance_from_entry(entry):
+    """One element of keepalived's JSON list -> the clean instance dict."""
+    if not isinstance(entry, dict) or not isinstance(entry.get('data'), dict):
+        raise StatusError('instance entry without a "data" object: %r' % (entry,))
+    data = entry['data']
+    name = data.get('iname')
+    if not isinstance(name, str) or not name:
+        raise StatusError('instance entry without "iname": %r' % (sorted(data),))
+    code = _int(data.get('state'))
+    if code is None:
+        raise StatusError('instance %s: state %r is not a number' % (name, data.get('state')))
+    wanted = _int(data.get('wantstate'))
+
+    vip_entries = [parse_vip(v) for v in data.get('vips') or []]
+    evip_entries = [parse_vip(v) for v in data.get('evips') or []]
+    stats = entry.get('stats') if isinstance(entry.get('stats'), dict) else {}
+
+    instance = {
+        'name': name,
+        'vrid': _int(data.get('vrid')),
+        'state': state_name(code),
+        'state_code': code,
+        'wanted_state': state_name(wanted) if wanted is not None else None,
+        'version': _int(data.get('version')),
+        'interface': data.get('ifp_ifname') or None,
+        'vmac_interface': data.get('vmac_ifname') or None,
+        'priority': _int(data.get('base_priority')),
+        'effective_priority': _int(data.get('effective_priority')),
+        'master_priority': _int(data.get('master_priority')),
+        'advert_int': _number(data.get('adver_int')),
+        'master_advert_int': _number(data.get('master_adver_int')),
+        'nopreempt': bool(data.get('nopreempt', False)),
+        'preempt_delay': _number(data.get('preempt_delay')),
+        'vips': [v['address'] for v in vip_entries],
+        'excluded_vips': [v['address'] for v in evip_entries],
+        'vip_entries': ([dict(v, excluded=False) for v in vip_entries]
+                        + [dict(v, excluded=True) for v in evip_entries]),
+        'vips_set': bool(data.get('vipset', False)),
+        'track_scripts': [_script_command(s) for s in data.get('track_script') or []],
+        'track_interfaces': [str(s) for s in data.get('track_ifp') or []],
+        'last_transition': _number(data.get('last_transition')),
+        'auth_type': _int(data.get('auth_type')),
+        'stats': dict((k, stats[k]) for k in STATS_FIELDS if k in stats),
+    }
+    return instance
+
+
+def parse_json_dump(text):
+    """The content of keepalived.json (str, bytes, or already decoded) -> list of
+    instance dicts (see instance_from_entry), in keepalived's order.
+
+    Accepts json_version 1 (a list) and 2 ({"vrrp": [...], ...}).
+    """
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    if isinstance(text, str):
+        if not text.strip():
+            raise StatusError('the JSON dump is empty')
+        try:
+            doc = json.loads(text)
+        except ValueError as exc:
+            raise StatusError('the JSON dump is not valid JSON (%s)' % exc)
+    else:
+        doc = text
+    if isinstance(doc, dict):
+        if 'vrrp' not in doc:
+            raise StatusError('the JSON dump is an object without a "vrrp" list (keys: %s)'
+                              % ', '.join(sorted(doc)))
+        doc = doc['vrrp']
+    if not isinstance(doc, list):
+        raise StatusError('the JSON dump is not a list of instances')
+    return [instance_from_entry(e) for e in doc]
+
+
+# --- addresses on the interfaces -------------------------------------------------------
+
+def parse_ip_json(text):
+    """Output of `ip -j addr show` -> {ifname: [CIDR, ...]}."""
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    try:
+        links = json.loads(text) if isinstance(text, str) else text
+    except ValueError as exc:
+        raise StatusError('`ip -j addr` printed no valid JSON (%s)' % exc)
+    if not isinstance(links, list):
+        raise StatusError('`ip -j addr` printed no list of links')
+    result = {}
+    for link in links:
+        if not isinstance(link, dict) or 'ifname' not in link:
+            continue
+        addrs = result.setdefault(link['ifname'], [])
+        for info in link.get('addr_info') or []:
+            if not isinstance(info, dict) or info.get('family') not in ('inet', 'inet6'):
+                continue
+            if 'local' not in info:
+                continue
+            prefix = info.get('prefixlen')
+            addrs.append(_cidr('%s/%s' % (info['local'], prefix) if prefix is not None
+                               else info['local']))
+    return result
+
+
+def parse_ip_oneline(text):
+    """Output of `ip -o addr show` (for an `ip` without -j) -> {ifname: [CIDR, ...]}.
+
+    Lines look like '2: eth0    inet 198.18.90.21/24 brd 198.18.90.255 scope global eth0\\ ...'.
+    """
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    result = {}
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) < 4 or not words[0].endswith(':'):
+            continue
+        ifname = words[1].split('@', 1)[0]
+        addrs = result.setdefault(ifname, [])
+        if words[2] not in ('inet', 'inet6'):
+            continue
+        try:  # 'inet A peer B/P' gives A without a prefix: a host address
+            addrs.append(_cidr(words[3]))
+        except StatusError:
+            continue
+    return result
+
+
+def annotate_vips(instances, addresses):
+    """Add to each instance (in place, and returned) whether its VIPs are really there.
+
+    addresses: {ifname: [CIDR, ...]} as parse_ip_json() gives it. A VIP counts as present
+    when its address is on the interface it belongs to: the 'dev' of the VIP, else the
+    instance's VMAC interface, else the instance's interface.
+
+    Sets ``vips_present`` ({CIDR: bool}, excluded VIPs included) and ``holds_vips`` (true
+    when the instance has VIPs and every one of them is present).
+    """
+    on_if = {}
+    for ifname, cidrs in (addresses or {}).items():
+        on_if[ifname] = set(_address(c) for c in cidrs)
+    for inst in instances:
+        present = {}
+        for vip in inst.get('vip_entries', []):
+            dev = vip.get('interface') or inst.get('vmac_interface') or inst.get('interface')
+            present[vip['address']] = _address(vip['address']) in on_if.get(dev, set())
+        inst['vips_present'] = present
+        inst['holds_vips'] = bool(present) and all(present.values())
+    return instances
+
+
+def summarize(instances):
+    """{'state': {name: STATE}, 'master_instances': [names where this host is MASTER]}."""
+    return {
+        'state': dict((i['name'], i['state']) for i in instances),
+        'master_instances': [i['name'] for i in instances if i['state'] == MASTER],
+    }
+
+
+# --- a group of hosts ----------------------------------------------------------------
+
+def _instances_of(host, status):
+    """The instance list from what one host reported: a list of instances, a vrrp_status
+    result (dict with 'instances'), keepalived's raw JSON, or nothing (None, a skipped or
+    failed result: no instances)."""
+    if status is None:
+        return []
+    if isinstance(status, dict):
+        if 'instances' in status:
+            status = status['instances']
+        elif 'vrrp' in status:
+            return parse_json_dump(status)
+        else:
+            return []  # a skipped/failed task result, or keepalived not running
+    if status is None:
+        return []
+    if not isinstance(status, (list, tuple)):
+        raise StatusError('host %s: expected a list of instances or a vrrp_status result, got %s'
+                          % (host, type(status).__name__))
+    result = []
+    for inst in status:
+        if isinstance(inst, dict) and 'data' in inst and 'name' not in inst:
+            inst = instance_from_entry(inst)
+        if not isinstance(inst, dict) or 'name' not in inst or 'state' not in inst:
+            raise StatusError('host %s: instance %r has no name and state' % (host, inst))
+        result.append(inst)
+    return result
+
+
+def group_verdict(statuses_by_host):
+    """Judge, for every instance name seen in a group, how many hosts are MASTER.
+
+    statuses_by_host: {host: status}, status as _instances_of() accepts (a pair list
+    [(host, status), ...] works too).
+
+    Returns {instance name: {
+        'verdict': 'one_master' | 'no_master' | 'split_brain',
+        'masters': [hosts in MASTER state],
+        'states': {host: STATE},            (hosts that run the instance)
+        'missing': [hosts that did not report the instance],
+        'vip_holders': [hosts where at least one VIP of the instance is present],
+        'vips_consistent': true when every MASTER has all its VIPs and no other host
+            has any of them; None when no host reported VIP presence (vips_present),
+    }}, instances in the order first seen, hosts in input order.
+
+    A host without keepalived (empty list, or a result with running=false) only shows up
+    in 'missing'. Note that a host whose keepalived was killed (-9) may still hold the
+    VIPs, and it reports no instances: vips_consistent cannot see that host.
+    """
+    if isinstance(statuses_by_host, (list, tuple)):
+        try:
+            statuses_by_host = dict(statuses_by_host)
+        except (TypeError, ValueError):
+            raise StatusError('expected a dict host -> status or a list of (host, status) pairs')
+    if not isinstance(statuses_by_host, dict):
+        raise StatusError('expected a dict host -> status, got %s' % type(statuses_by_host).__name__)
+
+    per_host = [(host, _instances_of(host, status)) for host, status in statuses_by_host.items()]
+    names = []
+    for _host, insts in per_host:
+        for inst in insts:
+            if inst['name'] not in names:
+                names.append(inst['name'])
+
+    result = {}
+    for name in names:
+        states, holders, missing = {}, [], []
+        checked, consistent = False, True
+        for host, insts in per_host:
+            mine = [i for i in insts if i['name'] == name]
+            if not mine:
+                missing.append(host)
+                continue
+            inst = mine[0]
+            states[host] = state_name(inst['state'])
+            present = inst.get('vips_present')
+            if isinstance(present, dict) and present:
+                checked = True
+                if any(present.values()):
+                    holders.append(host)
+                if states[host] == MASTER:
+                    consistent = consistent and all(present.values())
+                else:
+                    consistent = consistent and not any(present.values())
+        masters = [h for h, s in states.items() if s == MASTER]
+        if len(masters) == 1:
+            verdict = VERDICT_ONE_MASTER
+        elif not masters:
+            verdict = VERDICT_NO_MASTER
+        else:
+            verdict = VERDICT_SPLIT_BRAIN
+        result[name] = {
+            'verdict': verdict,
+            'masters': masters,
+            'states': states,
+            'missing': missing,
+            'vip_holders': holders,
+            'vips_consistent': consistent if checked else None,
+        }
+    return result

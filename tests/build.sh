@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Build the collection tarball, install it offline into a scratch collections path, and
+# check what a user would get: the tarball holds no runtime or cache directories, the
+# installed tree verifies against its FILES.json, every module, filter and role has docs
+# that ansible-doc renders, and a filter runs from the installed copy.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+export PATH="$VENV/bin:$PATH"
+# The repo's ansible.cfg points at .collections (a link to this work tree): the checks
+# below must see only the installed copy.
+unset ANSIBLE_CONFIG ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+DIST="$WORK/dist"
+COLS="$WORK/collections"
+FQ=failover.keepalived
+INSTALLED="$COLS/ansible_collections/failover/keepalived"
+errors=0
+fail() { echo "ERROR: $*" >&2; errors=$((errors + 1)); }
+
+version="$(python - "$ROOT/galaxy.yml" <<'EOF'
+import sys, yaml
+print(yaml.safe_load(open(sys.argv[1]))['version'])
+EOF
+)"
+readme="$(python - "$ROOT/galaxy.yml" <<'EOF'
+import sys, yaml
+print(yaml.safe_load(open(sys.argv[1])).get('readme') or '')
+EOF
+)"
+
+# --- build -------------------------------------------------------------------------------
+echo "==> ansible-galaxy collection build ($FQ $version)"
+(cd "$ROOT" && ansible-galaxy collection build --output-path "$DIST" .)
+tarball="$DIST/failover-keepalived-$version.tar.gz"
+[ -f "$tarball" ] || { echo "ERROR: $tarball was not built" >&2; exit 1; }
+
+tar -tzf "$tarball" >"$WORK/entries"
+files=$(grep -vc '/$' "$WORK/entries" || true)
+size=$(stat -c %s "$tarball")
+echo "==> tarball $(basename "$tarball"): $size bytes ($(( (size + 1023) / 1024 )) KiB), $files files"
+
+# Nothing that belongs to a work tree, a tool's cache or a test run may be shipped.
+forbidden='^(\./)?(\.venv|\.collections|\.ansible|\.cache|\.ci|build|tests/output|lab/\.state)(/|$)'
+forbidden+='|(^|/)(\.git|\.molecule|\.pytest_cache|__pycache__|\.tox|\.mypy_cache)(/|$)'
+forbidden+='|\.py[co]$|\.tar\.gz$|(^|/)changelogs/\.plugin-cache\.yaml$'
+if grep -E "$forbidden" "$WORK/entries" >"$WORK/bad"; then
+  fail "the tarball ships $(wc -l <"$WORK/bad") entries it must not (add them to build_ignore in galaxy.yml):"
+  sed 's/^/    /' "$WORK/bad" | head -20 >&2
+fi
+
+required=(MANIFEST.json FILES.json LICENSE meta/runtime.yml CHANGELOG.rst
+  plugins/modules/vrrp_plan.py plugins/action/vrrp_plan.py plugins/module_utils/vrrp_plan.py
+  plugins/filter/vrrp.py plugins/filter/vrrp_cidr.yml
+  roles/keepalived/tasks/main.yml roles/keepalived/meta/argument_specs.yml
+  roles/apache/tasks/main.yml roles/apache/meta/argument_specs.yml)
+[ -z "$readme" ] || required+=("$readme")
+for f in "${required[@]}"; do
+  grep -qxF "$f" "$WORK/entries" || fail "the tarball lacks $f"
+done
+
+# --- install -----------------------------------------------------------------------------
+# From here on only the scratch collections path counts: away from the work tree (whose
+# ansible.cfg names .collections, where this collection is already "installed").
+export ANSIBLE_COLLECTIONS_PATH="$COLS"
+cd "$WORK"
+# Galaxy cannot be reached and the collection has no dependencies: --offline.
+echo "==> ansible-galaxy collection install --offline -p $COLS"
+ansible-galaxy collection install --offline -p "$COLS" "$tarball" | tee "$WORK/install.log"
+grep -q "$FQ:$version was installed successfully" "$WORK/install.log" || fail "install did not report success"
+[ -f "$INSTALLED/MANIFEST.json" ] || { echo "ERROR: nothing installed at $INSTALLED" >&2; exit 1; }
+
+echo "==> ansible-galaxy collection verify --offline"
+ansible-galaxy collection verify --offline -p "$COLS" "$FQ" || fail "installed files do not match FILES.json"
+
+# --- docs of every plugin and role, from the installed copy --------------------------------
+# ansible-doc must render each one, and from the installed tree, not some other copy.
+doc() {  # doc TYPE NAME
+  local out="$WORK/doc.out"
+  if ! ansible-doc -t "$1" "$2" >"$out" 2>&1; then
+    fail "ansible-doc -t $1 $2 failed:"; sed 's/^/    /' "$out" | head -20 >&2; return
+  fi
+  if grep -qE '^(ERROR|\[ERROR\])|\[WARNING\]' "$out"; then
+    fail "ansible-doc -t $1 $2 warns:"; grep -E 'ERROR|WARNING' "$out" | head -10 | sed 's/^/    /' >&2; return
+  fi
+  if [ "$1" != role ] && ! head -3 "$out" | grep -qF "$INSTALLED/"; then
+    fail "ansible-doc -t $1 $2 did not read the installed copy:"; head -3 "$out" | sed 's/^/    /' >&2; return
+  fi
+  echo "    ansible-doc -t $1 $2: $(wc -l <"$out") lines"
+}
+
+echo "==> ansible-doc from $INSTALLED"
+for type in module filter role; do
+  # the collection's plugins of that type, one a line
+  ansible-doc -t "$type" -l "$FQ" --json |
+    python -c 'import json, sys; print("\n".join(sorted(json.load(sys.stdin))))' >"$WORK/list.$type"
+  mapfile -t names <"$WORK/list.$type"
+  echo "    $type: ${names[*]:-none}"
+  for name in "${names[@]}"; do doc "$type" "$name"; done
+done
+for want in module:vrrp_plan filter:vrrp_cidr role:keepalived role:apache; do
+  grep -qxF "$FQ.${want#*:}" "$WORK/list.${want%%:*}" ||
+    fail "ansible-doc -t ${want%%:*} -l $FQ does not list $FQ.${want#*:}"
+done
+for role in keepalived apache; do
+  for f in tasks/main.yml meta/main.yml meta/argument_specs.yml; do
+    [ -f "$INSTALLED/roles/$role/$f" ] || fail "installed role $role lacks $f"
+  done
+done
+
+# --- the installed filter runs (module_utils imports from the installed tree) -------------
+echo "==> the installed vrrp_cidr filter runs"
+if out=$(ansible localhost -m ansible.builtin.debug -a "msg={{ '198.18.77.69' | $FQ.vrrp_cidr }}" 2>&1) &&
+   grep -q '"198.18.77.69/32"' <<<"$out"; then
+  echo "    198.18.77.69 -> 198.18.77.69/32"
+else
+  fail "the installed vrrp_cidr filter did not run:"; printf '    %s\n' "$out" | head -20 >&2
+fi
+
+if [ "$errors" -ne 0 ]; then
+  echo "==> build: FAILED ($errors errors)" >&2
+  exit 1
+fi
+echo "==> build: $(basename "$tarball") ($size bytes, $files files) builds, installs offline and documents itself"
