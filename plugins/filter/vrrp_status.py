@@ -13,6 +13,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
     StatusError,
     group_verdict,
+    state_mismatches,
 )
 
 
@@ -24,8 +25,17 @@ def vrrp_group_verdict(statuses_by_host):
         raise AnsibleFilterError('vrrp_group_verdict: %s' % exc)
 
 
+def vrrp_state_mismatches(actual_states, planned_instances):
+    """vrrp_status's state dict and the host's planned instances -> what differs."""
+    if not isinstance(actual_states, dict) or not isinstance(planned_instances, list):
+        raise AnsibleFilterError('vrrp_state_mismatches: expected the state dict of vrrp_status '
+                                 'and the list of planned instances')
+    return state_mismatches(actual_states, planned_instances)
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'vrrp_group_verdict': vrrp_group_verdict,
+            'vrrp_state_mismatches': vrrp_state_mismatches,
         }

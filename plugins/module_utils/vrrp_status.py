@@ -378,3 +378,27 @@ def group_verdict(statuses_by_host):
             'vips_consistent': consistent if checked else None,
         }
     return result
+
+
+def state_mismatches(actual_states, planned_instances):
+    """What keeps a host from its planned VRRP states, as sentences; [] when reached.
+
+    actual_states: {instance name: state} (the vrrp_status module's ``state``).
+    planned_instances: this host's instances from the VRRP plan (name, state, nopreempt).
+    With nopreempt, who is MASTER depends on history, so MASTER and BACKUP both count.
+    """
+    actual_states = actual_states or {}
+    out = []
+    for inst in planned_instances or []:
+        name, wanted = inst['name'], inst['state']
+        now = actual_states.get(name)
+        if now is None:
+            out.append('%s: not running in keepalived' % name)
+        elif inst.get('nopreempt') and now in (MASTER, 'BACKUP'):
+            continue
+        elif now != wanted:
+            out.append('%s: %s planned, %s now' % (name, wanted, now))
+    planned_names = set(inst['name'] for inst in planned_instances or [])
+    for name in sorted(set(actual_states) - planned_names):
+        out.append('%s: running in keepalived but not in the plan' % name)
+    return out
