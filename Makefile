@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .collections/ansible_collections/failover/keepalived
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
+# Every scenario under molecule/ (shared/ holds their common tasks); `default` first.
+MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection
@@ -84,7 +86,7 @@ build: venv
 
 molecule: venv collection images
 	@echo "==> Molecule scenarios"
-	@for s in default three_nodes; do \
+	@for s in $(MOLECULE_SCENARIOS); do \
 	  echo "==> molecule test -s $$s"; \
 	  $(BIN)/molecule test -s $$s || exit 1; \
 	done

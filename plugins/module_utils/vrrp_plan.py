@@ -40,6 +40,7 @@ GROUP_SETTINGS = {
     'nopreempt': False,
     'instance_name': None,
     'sync_group': False,
+    'master': None,
 }
 # Settings of one member (host_vars).
 HOST_SETTINGS = ('address', 'priority')
@@ -397,9 +398,23 @@ def _priorities(members, master_index, settings, source, spread):
     return out
 
 
+def _preferred_index(members, settings, source):
+    """Where the MASTER rotation starts: the member named by vrrp_master (a planned
+    switchover), else the first member in inventory order."""
+    if settings['master'] is None:
+        return 0
+    names = [m.name for m in members]
+    host, var = source['master']
+    if settings['master'] not in names:
+        raise PlanError(host, var, '%r is not a member of this group (%s)'
+                        % (settings['master'], ', '.join(names)))
+    return names.index(settings['master'])
+
+
 def _instances_of_group(group, members, settings, source):
     entries = _vip_entries(settings, source, group)
     spread = settings['mode'] == 'spread'
+    first = _preferred_index(members, settings, source)
     base_name = settings['instance_name'] or 'vi_%s' % group
     host_of_vips = source['vips'][0]
 
@@ -435,14 +450,14 @@ def _instances_of_group(group, members, settings, source):
                                     % (settings['vrid'], len(entries), VRID_MAX))
             else:
                 vrid, vrid_src = derived_vrid('%s/%s' % (group, name)), 'derived from the group name'
-            specs.append((name, vrid, vrid_src, entry['addresses'], i % len(members)))
+            specs.append((name, vrid, vrid_src, entry['addresses'], (first + i) % len(members)))
     else:
         if any(e['vrid'] is not None for e in entries):
             raise PlanError(host_of_vips, source['vips'][1], 'a vrid per VIP applies only with '
                             'vrrp_mode spread; set vrrp_vrid for the group')
         vrid = settings['vrid'] if settings['vrid'] is not None else derived_vrid(group)
         vrid_src = source['vrid'][1] if settings['vrid'] is not None else 'derived from the group name'
-        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], 0))
+        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], first))
 
     instances = []
     for name, vrid, vrid_src, addrs, master_index in specs:

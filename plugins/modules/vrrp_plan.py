@@ -39,7 +39,10 @@ description:
     C(vrrp_priority_base) (default 101); C(vrrp_priority_step) (default 1);
     C(vrrp_unicast) (default true); C(vrrp_nopreempt) (default false; all states BACKUP);
     C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
-    the group's instances in one C(vrrp_sync_group) so that they move together)."
+    the group's instances in one C(vrrp_sync_group) so that they move together);
+    C(vrrp_master) (the member preferred as MASTER, default the first one: priorities
+    rotate so that it gets the base priority; a planned switchover is a re-run of the
+    playbook with another C(vrrp_master))."
   - "Variables of one member (host_vars): C(vrrp_address) (the host's address on the VRRP
     interface, or a list with one address per family; default C(ansible_host) when that
     is an IP address); C(vrrp_priority) (a fixed priority, single mode only)."
@@ -56,7 +59,7 @@ options:
         variables, or a dict with C(name) and any of the group-level settings without the
         C(vrrp_) prefix (C(vips), C(interface), C(vrid), C(mode), C(advert_int),
         C(version), C(priority_base), C(priority_step), C(unicast), C(nopreempt),
-        C(instance_name), C(sync_group)), which win over the members' variables; a dict
+        C(instance_name), C(sync_group), C(master)), which win over the members' variables; a dict
         may also give C(members), a list of host names, instead of the group's hosts.
       - A host in two groups gets the instances of both.
     type: list

@@ -22,6 +22,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.failover.keepalived.plugins.filter.vrrp_status import (
     FilterModule,
     vrrp_group_verdict,
+    vrrp_state_mismatches,
 )
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
     annotate_vips,
@@ -46,7 +47,35 @@ def result_of(name):
 
 
 def test_filter_module_exports_vrrp_group_verdict():
-    assert FilterModule().filters() == {'vrrp_group_verdict': vrrp_group_verdict}
+    assert FilterModule().filters() == {'vrrp_group_verdict': vrrp_group_verdict,
+                                        'vrrp_state_mismatches': vrrp_state_mismatches}
+
+
+PLANNED = [{'name': 'vi_web', 'state': 'MASTER', 'nopreempt': False},
+           {'name': 'vi_api', 'state': 'BACKUP', 'nopreempt': False}]
+
+
+def test_state_mismatches_empty_when_the_plan_is_reached():
+    assert vrrp_state_mismatches({'vi_web': 'MASTER', 'vi_api': 'BACKUP'}, PLANNED) == []
+
+
+def test_state_mismatches_name_each_difference():
+    assert vrrp_state_mismatches({'vi_web': 'BACKUP', 'vi_old': 'MASTER'}, PLANNED) == [
+        'vi_web: MASTER planned, BACKUP now',
+        'vi_api: not running in keepalived',
+        'vi_old: running in keepalived but not in the plan',
+    ]
+
+
+def test_state_mismatches_accept_either_state_with_nopreempt():
+    planned = [{'name': 'vi_web', 'state': 'BACKUP', 'nopreempt': True}]
+    assert vrrp_state_mismatches({'vi_web': 'MASTER'}, planned) == []
+    assert vrrp_state_mismatches({'vi_web': 'FAULT'}, planned) == ['vi_web: BACKUP planned, FAULT now']
+
+
+def test_state_mismatches_refuse_wrong_input():
+    with pytest.raises(AnsibleFilterError):
+        vrrp_state_mismatches(None, PLANNED)
 
 
 @pytest.mark.parametrize('suite', ['bookworm', 'trixie'])

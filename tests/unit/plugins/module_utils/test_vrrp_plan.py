@@ -670,3 +670,19 @@ def test_errors_are_raised_before_anything_is_returned(inventory):
     with pytest.raises(PlanError) as err:
         plan_from_inventory(['web', 'db'], hostvars, groups)
     assert (err.value.host, err.value.variable) == ('db2', 'vrrp_priority')
+
+
+def test_vrrp_master_rotates_priorities_for_a_switchover(inventory):
+    hostvars, groups = inventory(3, group_vars={'vrrp_master': 'web2'})
+    plan = plan_from_inventory(['web'], hostvars, groups)
+    prios = plan['groups']['web']['instances'][0]['priorities']
+    assert prios == {'web2': 101, 'web3': 100, 'web1': 99}
+    assert [i['state'] for h in ('web1', 'web2', 'web3') for i in plan['hosts'][h]] == ['BACKUP', 'MASTER', 'BACKUP']
+
+
+def test_vrrp_master_must_be_a_member(inventory):
+    hostvars, groups = inventory(2, group_vars={'vrrp_master': 'db9'})
+    with pytest.raises(PlanError) as exc:
+        plan_from_inventory(['web'], hostvars, groups)
+    assert exc.value.variable == 'vrrp_master'
+    assert "'db9' is not a member" in str(exc.value)
