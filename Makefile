@@ -13,13 +13,17 @@ export PATH := $(BIN):$(PATH)
 MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
-        molecule host-deps engine images venv collection
+        molecule host-deps engine images venv collection bench bench-quick bench-deps \
+        vagrant-test
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
 	@echo "make lab-failover  stop keepalived on the MASTER, time the takeover and the return"
 	@echo "make lab-down      remove the lab's containers and network"
-	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule"
+	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule, Vagrant"
+	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
+	@echo "make bench         failover benchmark on the lab (make lab first); results in bench/results"
+	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
 
 # --- set-up ------------------------------------------------------------------------------
 $(BIN)/.installed: tests/requirements.txt
@@ -65,7 +69,7 @@ lab-down:
 	@lab/lab.sh down
 
 # --- tests -------------------------------------------------------------------------------
-test: venv collection host-deps unit lint sanity build molecule
+test: venv collection host-deps unit lint sanity build molecule vagrant-test
 	@echo "==> make test: all passed"
 
 unit: venv collection host-deps
@@ -90,3 +94,34 @@ molecule: venv collection images
 	  echo "==> molecule test -s $$s"; \
 	  $(BIN)/molecule test -s $$s || exit 1; \
 	done
+
+# The Vagrant lab (vagrant/Vagrantfile) with the docker provider, end to end, in
+# 198.18.56.0/24; `vagrant validate` for virtualbox and libvirt (needs the vagrant-libvirt
+# plugin: Debian's, without its recommends, which would pull in a kernel and qemu).
+vagrant-test: venv collection engine
+	@if ! command -v vagrant >/dev/null || ! dpkg -s vagrant-libvirt >/dev/null 2>&1; then \
+	  echo "==> apt-get install --no-install-recommends vagrant vagrant-libvirt"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q --no-install-recommends vagrant vagrant-libvirt \
+	    || { apt-get update -q && apt-get install -y -q --no-install-recommends vagrant vagrant-libvirt; }; \
+	fi
+	@lab/image.sh bookworm >/dev/null
+	@echo "==> vagrant/test.sh"
+	@vagrant/test.sh
+
+# --- the failover benchmark (bench/, needs `make lab`; not part of `make test`) -----------
+BENCH_ARGS ?=
+
+$(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
+	@echo "==> bench requirements (matplotlib) into $(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	@touch $@
+
+bench-deps: venv $(BIN)/.bench-installed
+
+bench: bench-deps collection
+	@BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: bench-deps collection
+	@BENCH_COMMAND="make bench-quick $(BENCH_ARGS)" $(BIN)/python -m bench --reps 1 --soak 5 \
+	  --no-convergence --scale-no-playbook --out build/bench-quick $(BENCH_ARGS)
