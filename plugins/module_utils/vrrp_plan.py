@@ -450,17 +450,18 @@ def _instances_of_group(group, members, settings, source):
                                     % (settings['vrid'], len(entries), VRID_MAX))
             else:
                 vrid, vrid_src = derived_vrid('%s/%s' % (group, name)), 'derived from the group name'
-            specs.append((name, vrid, vrid_src, entry['addresses'], (first + i) % len(members)))
+            specs.append((name, vrid, vrid_src, entry['addresses'], (first + i) % len(members),
+                          i % len(members) + 1))
     else:
         if any(e['vrid'] is not None for e in entries):
             raise PlanError(host_of_vips, source['vips'][1], 'a vrid per VIP applies only with '
                             'vrrp_mode spread; set vrrp_vrid for the group')
         vrid = settings['vrid'] if settings['vrid'] is not None else derived_vrid(group)
         vrid_src = source['vrid'][1] if settings['vrid'] is not None else 'derived from the group name'
-        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], first))
+        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], first, None))
 
     instances = []
-    for name, vrid, vrid_src, addrs, master_index in specs:
+    for name, vrid, vrid_src, addrs, master_index, sync_slot in specs:
         families = sorted(set(a.family for a in addrs))
         for family in families:
             fam_addrs = [a for a in addrs if a.family == family]
@@ -478,7 +479,7 @@ def _instances_of_group(group, members, settings, source):
             instances.append({
                 'name': inst_name, 'group': group, 'family': family, 'version': version,
                 'vrid': vrid, 'vrid_source': vrid_src, 'vips': [a.cidr for a in fam_addrs],
-                'priorities': prios, 'members': [m.name for m in members],
+                'priorities': prios, 'members': [m.name for m in members], 'sync_slot': sync_slot,
                 'addresses': dict((m.name, str(m.addresses[family].ip)) for m in members),
             })
     return instances
@@ -536,10 +537,35 @@ def _check_vrid_conflicts(instances, sources):
                 where = _same_l2(a, b)
                 if where:
                     host, var = sources[b['group']]['vrid']
+                    if b['vrid_source'].startswith(sources[b['group']]['vips'][1]):
+                        var = b['vrid_source']  # a vrid of one VIP entry
                     raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s and of '
                                     'instance %s in group %s is the same on one L2 (%s); give '
                                     'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
                                                                   b['name'], b['group'], where))
+
+
+def _sync_groups(group, instances):
+    """{sync group name: [instance names]} for a group that sets vrrp_sync_group.
+
+    Only instances with the same priorities (the same MASTER, then the same BACKUPs in
+    the same order) can move together: in single mode all of the group's instances (its
+    IPv4 and its IPv6 instance) form vg_GROUP; in spread mode the instances of rotation
+    slot K (VIP entries K, K + N, ... of N members, each with its _v6 twin) form
+    vg_GROUP_K. One sync group over instances with different MASTERs undoes spread mode:
+    a host only preempts when every instance of its sync group wants MASTER, so the host
+    that first became MASTER keeps every VIP (seen with keepalived 2.2.7). keepalived
+    refuses a sync group of one instance ("has only 1 virtual router(s)"), so an
+    instance alone in its slot is in no sync group.
+    """
+    slots = {}
+    for inst in instances:
+        slots.setdefault(inst['sync_slot'], []).append(inst['name'])
+    out = {}
+    for slot, names in slots.items():
+        if len(names) > 1:
+            out['vg_%s' % group if slot is None else 'vg_%s_%d' % (group, slot)] = names
+    return out
 
 
 def plan_groups(groups):
@@ -596,13 +622,22 @@ def plan_groups(groups):
                                     'used by groups %s and %s on this host; set a distinct '
                                     'vrrp_instance_name' % (view['name'], other['group'], view['group']))
             hosts.setdefault(host, []).append(view)
+    sync_owner = {}
     for name, settings in settings_of.items():
-        if settings['sync_group']:
-            group_out[name]['sync_group'] = 'vg_%s' % name
-            for host in group_out[name]['members']:
-                for view in hosts[host]:
-                    if view['group'] == name:
-                        view['sync_group'] = 'vg_%s' % name
+        if not settings['sync_group']:
+            continue
+        sync_groups = _sync_groups(name, [i for i in all_instances if i['group'] == name])
+        group_out[name]['sync_groups'] = sync_groups
+        sync_of = dict((inst, sync) for sync, insts in sync_groups.items() for inst in insts)
+        for host in group_out[name]['members']:
+            for view in hosts[host]:
+                if view['group'] == name and view['name'] in sync_of:
+                    sync = view['sync_group'] = sync_of[view['name']]
+                    other = sync_owner.setdefault((host, sync), name)
+                    if other != name:
+                        raise PlanError(host, VAR_PREFIX + 'sync_group', 'sync group %s is made by '
+                                        'groups %s and %s on this host; rename one of the groups'
+                                        % (sync, other, name))
     return {'groups': group_out, 'hosts': hosts}
 
 

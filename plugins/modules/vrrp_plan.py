@@ -39,7 +39,8 @@ description:
     C(vrrp_priority_base) (default 101); C(vrrp_priority_step) (default 1);
     C(vrrp_unicast) (default true); C(vrrp_nopreempt) (default false; all states BACKUP);
     C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
-    the group's instances in one C(vrrp_sync_group) so that they move together);
+    the instances that share a MASTER in one C(vrrp_sync_group) so that they move
+    together, see the notes);
     C(vrrp_master) (the member preferred as MASTER, default the first one: priorities
     rotate so that it gets the base priority; a planned switchover is a re-run of the
     playbook with another C(vrrp_master))."
@@ -84,6 +85,20 @@ requirements:
 notes:
   - "Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
     holds the plan of every host, and is set on every host of the play."
+  - "In C(spread) mode, VIP entry I (counted from 0) of a group of N members has member
+    I mod N (counted from C(vrrp_master), else from the first member) as MASTER and the
+    next members in inventory order as its BACKUPs, so M VIPs give every member
+    floor(M/N) or ceil(M/N) MASTERs; its VRID is C(vrrp_vrid) + I unless the entry gives
+    C(vrid). An entry with IPv4 and IPv6 addresses gives two instances, C(NAME)
+    (VRRP version 2 unless C(vrrp_version) says 3) and C(NAME_v6) (version 3), with the
+    same VRID and MASTER."
+  - "C(vrrp_sync_group) joins only instances with the same priorities: in C(single) mode
+    the group's IPv4 and IPv6 instances (C(vg_GROUP)); in C(spread) mode the instances of
+    VIP entries K, K + N, K + 2N, ... (counted from 1) and their C(_v6) twins, which
+    share a MASTER (C(vg_GROUP_K)). One sync group over instances with different
+    MASTERs would undo spread mode (a host preempts only when every instance of its
+    sync group wants MASTER, so one host keeps every VIP), and keepalived refuses a sync
+    group of one instance, so an instance alone in its slot is in no sync group."
   - The C(failover.keepalived.keepalived) role reads C(keepalived_vrrp_plan.hosts[inventory_hostname]).
 seealso:
   - name: RFC 5798 (VRRP version 3)
@@ -135,7 +150,8 @@ plan:
   contains:
     groups:
       description: Per group, its members and its instances (name, family, version, vrid,
-        vips and the priority of each member).
+        vips and the priority of each member); with C(vrrp_sync_group), also
+        C(sync_groups), a dict of sync group name to its instance names.
       type: dict
       sample: {"web": {"members": ["web1", "web2"], "instances": [{"name": "vi_1",
         "family": "ipv4", "version": 2, "vrid": 77, "vips": ["192.168.56.69/32"],
@@ -213,9 +229,10 @@ instances:
       type: float
       sample: 3.6094
     sync_group:
-      description: The C(vrrp_sync_group) name, when C(vrrp_sync_group) is set.
+      description: The C(vrrp_sync_group) of the instance, when C(vrrp_sync_group) is set
+        and another instance of the group shares its priorities.
       type: str
-      returned: when the group sets vrrp_sync_group
+      returned: when the instance is in a sync group
       sample: vg_web
 ansible_facts:
   description: Facts set on every host of the play when run with C(run_once).

@@ -26,6 +26,7 @@ INVENTORIES = {
     'three_nodes': (Path(__file__).parent / 'inventories' / 'three_nodes.yml', {}),
     'active_active': (Path(__file__).parent / 'inventories' / 'active_active.yml', {}),
     'dual_stack': (Path(__file__).parent / 'inventories' / 'dual_stack.yml', {}),
+    'spread_sync': (Path(__file__).parent / 'inventories' / 'spread_sync.yml', {}),
 }
 # The rendered files name script_user keepalived_script, which the role creates on a
 # lab host; here an existing unprivileged user stands in for it.
@@ -88,6 +89,7 @@ def rendered(tmp_path_factory):
         'seed': ['web1', 'web2'], 'seed_with_health_check': ['web1', 'web2'],
         'lab': ['web1', 'web2'], 'three_nodes': ['n1', 'n2', 'n3'],
         'active_active': ['a1', 'a2'], 'dual_stack': ['d1', 'd2'],
+        'spread_sync': ['s1', 's2', 's3'],
     }.items() for host in hosts))
 def test_keepalived_accepts_rendered_configuration(netns, rendered, case):
     result = check(netns, rendered[case])

@@ -312,17 +312,19 @@ def test_sync_group_sets_sync_group_on_each_instance(inventory):
     views = plan['hosts']['web1'] + plan['hosts']['web2']
     assert len(views) == 4
     assert [v['sync_group'] for v in views] == ['vg_web'] * 4
-    assert plan['groups']['web']['sync_group'] == 'vg_web'
+    assert plan['groups']['web']['sync_groups'] == {'vg_web': ['vi_web', 'vi_web_v6']}
 
 
 def test_sync_group_only_on_the_group_that_asks(inventory):
-    hostvars, groups = inventory()
+    hostvars, groups = inventory(host_vars=_dual_stack())
     groups['api'] = ['web1', 'web2']
     plan = plan_from_inventory(
-        ['web', {'name': 'api', 'vips': ['192.168.56.70'], 'vrid': 78, 'sync_group': True}],
+        ['web', {'name': 'api', 'vips': ['192.168.56.70', '2001:db8::70'], 'vrid': 78,
+                 'sync_group': True}],
         hostvars, groups)
     assert 'sync_group' not in _view(plan, 'web1', 'vi_web')
     assert _view(plan, 'web1', 'vi_api')['sync_group'] == 'vg_api'
+    assert _view(plan, 'web1', 'vi_api_v6')['sync_group'] == 'vg_api'
 
 
 # --- reading the inventory ----------------------------------------------------------
