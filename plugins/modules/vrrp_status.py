@@ -21,7 +21,7 @@ description:
   - "How: reads the main pid from O(pid_file), gets the signal number from
     C(keepalived --signum=JSON) (36 on keepalived 2.2.7 and 2.3.3), removes a stale
     C(keepalived.json), sends the signal and waits up to O(timeout) seconds for a fresh,
-    complete file."
+    complete file, which it removes after reading (the file holds the PASS password)."
   - The file is read through C(/proc/PID/root) in keepalived's own C($TMPDIR) (C(/tmp)
     unless the service sets C(TMPDIR)), so it is found also when the service runs with
     systemd's C(PrivateTmp=yes). Debian's unit does not set C(PrivateTmp).
@@ -507,6 +507,8 @@ def main():
                 '(journalctl -u keepalived) for "Printing VRRP as json"'
                 % (pid, path, params['timeout'], signum, ': %s' % why if why else ''),
             **result)
+    # The dump holds the PASS password (auth_data) in clear: leave no copy of it behind.
+    remove_stale(module, path, pid)
 
     if params['check_addresses']:
         addresses, warning = read_addresses(module)
