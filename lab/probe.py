@@ -11,6 +11,10 @@ t0, and waits until --expect answers --settle times in a row. Prints one JSON li
   outage_ms   last answer from another host (or t0) -> first answer from --expect
   failed      probes without an answer
   answers     [[ms since t0, body or null], ...] when they changed (the timeline)
+  trace       [[ms since t0, body or null], ...] for every probe (only with --trace)
+  end_ms      when probing stopped (only with --trace)
+With --wait-fault it keeps probing until the --fault command has exited too (a fault
+that takes a while, such as a playbook run), still bounded by --within + --grace.
 Exit 0 when --expect answered within --within seconds, 1 otherwise, 2 on bad use.
 Bounded: it stops at --within + --grace seconds whatever happens. Standard library only.
 """
@@ -35,17 +39,21 @@ def fetch(url, timeout):
         return None
 
 
-def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0, settle=3):
+def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0, settle=3,
+          trace=False, wait_fault=False):
     t0 = time.monotonic()
     proc = subprocess.Popen(shlex.split(fault), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True) if fault else None
     deadline = t0 + within + grace
     timeline, failed, last_other, first_expect, streak = [], 0, None, None, 0
     previous = object()
+    every = [] if trace else None
     while time.monotonic() < deadline:
         start = time.monotonic()
         body = fetch(url, timeout)
         ms = round((start - t0) * 1000, 1)
+        if every is not None:
+            every.append([ms, body])
         if body != previous:
             timeline.append([ms, body])
             previous = body
@@ -56,7 +64,7 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
             if first_expect is None:
                 first_expect = ms
             streak += 1
-            if streak >= settle:
+            if streak >= settle and not (wait_fault and proc and proc.poll() is None):
                 break
         else:
             last_other = ms
@@ -70,14 +78,16 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
             proc.kill()
             _out, fault_err = proc.communicate()
         fault_rc = proc.returncode
+    end_ms = round((time.monotonic() - t0) * 1000, 1)
     took = first_expect if streak >= settle else None
     outage = None if took is None else round(took - (last_other or 0.0), 1)
-    return {
+    extra = {'trace': every, 'end_ms': end_ms} if trace else {}
+    return dict(extra, **{
         'url': url, 'expect': expect, 'within_ms': within * 1000, 'took_ms': took,
         'outage_ms': outage, 'failed': failed, 'ok': took is not None and took <= within * 1000,
         'fault': fault, 'fault_rc': fault_rc, 'fault_stderr': (fault_err or '').strip()[-500:],
         'answers': timeline,
-    }
+    })
 
 
 def main(argv=None):
@@ -92,11 +102,15 @@ def main(argv=None):
                         help='seconds to keep probing past --within, to report the real time')
     parser.add_argument('--settle', type=int, default=3,
                         help='answers in a row from --expect that count as done')
+    parser.add_argument('--trace', action='store_true',
+                        help='also return every probe (trace) and when probing stopped')
+    parser.add_argument('--wait-fault', action='store_true',
+                        help='keep probing until the --fault command has exited as well')
     args = parser.parse_args(argv)
     if args.within <= 0 or args.interval <= 0 or args.timeout <= 0:
         parser.error('--within, --interval and --timeout must be > 0')
     result = probe(args.url, args.expect, args.within, args.fault, args.interval,
-                   args.timeout, args.grace, args.settle)
+                   args.timeout, args.grace, args.settle, args.trace, args.wait_fault)
     print(json.dumps(result))
     if result['fault_rc'] not in (None, 0):
         print('fault command failed (exit %s): %s' % (result['fault_rc'], result['fault_stderr']),

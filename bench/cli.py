@@ -1,0 +1,362 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""python -m bench [options]: the failover benchmark on the `make lab` lab.
+
+Writes to --out: run-ID.json (everything measured), results.md (the tables) and
+timeline-ROW.png (one per scenario, a panel per profile). --render JSON re-renders the
+tables and PNGs of an earlier run without touching the lab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from bench import core, faults, lab, scale
+
+DEFAULT_OUT = core.ROOT / 'bench' / 'results'
+ATTEMPTS = 3  # per repetition, when the fault command itself fails
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog='python -m bench', description=__doc__.splitlines()[0])
+    p.add_argument('--reps', type=int, default=5, help='repetitions per scenario (default 5)')
+    p.add_argument('--profiles', default='seed,fast', help='timer profiles (default seed,fast)')
+    p.add_argument('--scenarios', default=','.join(core.SCENARIOS),
+                   help='scenarios (default: %s)' % ','.join(core.SCENARIOS))
+    p.add_argument('--interval', type=float, default=0.01, help='s between probes (default 0.01)')
+    p.add_argument('--timeout', type=float, default=0.05, help='s, timeout of one probe (default 0.05)')
+    p.add_argument('--soak', type=float, default=30.0, help='s of fault-free probing per profile (0: none)')
+    p.add_argument('--budget', type=float, default=180.0,
+                   help='minutes for the whole run; reps past it are skipped (default 180)')
+    p.add_argument('--scenario-budget', type=float, default=30.0,
+                   help='minutes per scenario and profile; reps past it are skipped (default 30)')
+    p.add_argument('--no-convergence', action='store_true',
+                   help='skip the convergence figures (they take the lab down and up again)')
+    p.add_argument('--no-scale', action='store_true', help='skip the plan module cost')
+    p.add_argument('--scale-sizes', default='10,100,1000,10000')
+    p.add_argument('--scale-no-playbook', action='store_true', help='plan cost in process only')
+    p.add_argument('--out', default=str(DEFAULT_OUT), help='result directory (default bench/results)')
+    p.add_argument('--work', default=str(core.ROOT / 'build' / 'bench'), help='playbook logs')
+    p.add_argument('--check', action='store_true', help='only check that the lab is up')
+    p.add_argument('--render', metavar='JSON', help='re-render results.md and PNGs from a run file')
+    return p
+
+
+class Progress:
+    def __init__(self):
+        self.start = time.monotonic()
+
+    def __call__(self, text):
+        elapsed = time.monotonic() - self.start
+        print('[bench %3d:%02d] %s' % (elapsed // 60, elapsed % 60, text), flush=True)
+
+
+def _load_yaml(path):
+    with open(path, encoding='utf-8') as f:
+        return yaml.safe_load(f)
+
+
+def _fmt_ms(value):
+    return 'miss' if value is None else '%.0f ms' % value
+
+
+def _rep_line(profile, row, i, reps, rec, bounds):
+    m = rec['metrics']
+    bound = bounds.get(row)
+    text = '%s %-10s rep %d/%d: outage %s' % (profile, row, i, reps, _fmt_ms(m['outage_ms']))
+    if m['outage_ms'] is None and m.get('open_ms') is not None:
+        text += ' (no answer for %.0f ms at the end)' % m['open_ms']
+    if bound:
+        text += ' (bound %.0f ms)' % bound
+    text += ', %d failed probes, then %s' % (m['failed'], m['after'] or '-')
+    if m['failed_other']:
+        text += ', %d other failed probes' % m['failed_other']
+    if rec.get('takeover_ms') is not None:
+        text += ', takeover %.0f ms' % rec['takeover_ms']
+    if rec.get('fault_rc') not in (None, 0):
+        text += ', FAULT COMMAND EXIT %s' % rec['fault_rc']
+    return text + ', load %.1f' % rec['loadavg_1m']
+
+
+def run_profile(args, data, profile, inventory, role_defaults, probe, log, save, deadline, deployed=None):
+    extra = core.PROFILES[profile]
+    timers = core.profile_timers(inventory, role_defaults, extra)
+    bounds = core.bounds_ms(timers)
+    pdata = data['profiles'].setdefault(profile, {'extra_vars': extra, 'timers': timers, 'bounds': bounds,
+                                                  'reps': []})
+    if deployed == profile:
+        # the convergence step has just deployed it with the same variables
+        seconds, recap = 0.0, {'note': 'deployed by the convergence step'}
+        log('profile %s: deployed by the convergence step' % profile)
+    else:
+        log('profile %s: site.yml -e %s' % (profile, json.dumps(extra) if extra else '(defaults)'))
+        log_path = os.path.join(args.work, '%s-deploy.log' % profile)
+        seconds, recap, rc = lab.run_playbook(extra, log_path)
+        if rc != 0:
+            raise lab.LabError('site.yml for profile %s failed (exit %d); see %s' % (profile, rc, log_path))
+    ctx = faults.Context(probe, profile, extra, timers, bounds, args.interval, args.timeout, args.work, log)
+    steady_s = ctx.steady()
+    running = dict((h, lab.running_timers(h)) for h in lab.HOSTS)
+    # what the role deployed (keepalived_restart_sec may be computed from the plan)
+    timers['restart_sec'] = lab.restart_sec(timers['master'])
+    if timers['restart_sec'] is None:
+        raise lab.LabError('cannot read RestartSec of keepalived on %s' % timers['master'])
+    pdata['deploy'] = {'seconds': seconds, 'recap': recap, 'steady_s': steady_s, 'running': running}
+    for host, rt in running.items():
+        if not rt or rt['version'] != timers['version'] or not math.isclose(rt['advert_int'], timers['advert_int']):
+            raise lab.LabError('profile %s: keepalived on %s runs %s, the plan says version %s advert_int %s'
+                               % (profile, host, rt, timers['version'], timers['advert_int']))
+    log('profile %s deployed in %.1f s: VRRPv%d advert_int %g s, MDI of the BACKUP %.0f ms, skew %.0f ms; '
+        'health check every %g s, fall %d; RestartSec %g s' % (
+            profile, seconds, timers['version'], timers['advert_int'], bounds['master_down_interval_backup'],
+            bounds['skew_backup'], timers['hc_interval'], timers['hc_fall'], timers['restart_sec']))
+    if args.soak > 0:
+        pdata['soak'] = faults.soak(ctx, args.soak)
+        s = pdata['soak']
+        log('profile %s soak %.0f s: %d probes, %d failed, %d host changes, %d keepalived state changes'
+            % (profile, s['seconds'], s['probes'], s['failed'], s['host_changes'], s['transitions']))
+        save()
+    for scenario in args.scenarios:
+        scen_deadline = time.monotonic() + args.scenario_budget * 60
+        for i in range(1, args.reps + 1):
+            now = time.monotonic()
+            if now > deadline or now > scen_deadline:
+                log('%s %s: time budget spent, %d of %d reps skipped'
+                    % (profile, scenario, args.reps - i + 1, args.reps))
+                pdata.setdefault('skipped', []).append({'scenario': scenario, 'reps': args.reps - i + 1})
+                break
+            for attempt in range(1, ATTEMPTS + 1):
+                steady_s = ctx.steady()
+                recs = faults.RUNNERS[scenario](ctx)
+                bad = [r for r in recs if core.invalid(r)]
+                for rec in recs:
+                    rec.setdefault('row', scenario)
+                    core.reanalyze(rec)  # the row's own analysis (crash: takeover from the journal)
+                    rec.update(rep=i, attempt=attempt, steady_s=steady_s)
+                    if core.invalid(rec):
+                        # kept in the JSON, left out of the table: the fault did not happen as
+                        # planned (docker pause can fail: "unable to freeze"), or a false
+                        # failover under load came first (a move)
+                        rec['invalid'] = rec.get('invalid') or 'fault command exit %s: %s' % (
+                            rec['fault_rc'], (rec.get('fault_stderr') or '')[-200:])
+                    pdata['reps'].append(rec)
+                    line = _rep_line(profile, rec['row'], i, args.reps, rec, bounds)
+                    if rec.get('invalid'):
+                        line += ' - INVALID (%s), %s' % (rec['invalid'], 'retrying' if attempt < ATTEMPTS else 'giving up')
+                    log(line)
+                save()
+                if not bad:
+                    break
+    lab.repair(log)
+
+
+def summaries_of(data):
+    for pdata in data['profiles'].values():
+        for rec in pdata['reps']:
+            core.reanalyze(rec)
+    out = []
+    for row in core.ROWS:
+        for profile, pdata in data['profiles'].items():
+            reps = [r for r in pdata['reps'] if r['row'] == row]
+            if reps:
+                out.append(core.row_summary(row, profile, pdata['timers'], pdata['bounds'], reps))
+    return out
+
+
+def render(data, out_dir):
+    """results.md and the PNGs of a run."""
+    from bench import plot  # matplotlib only here
+
+    out_dir = Path(out_dir)
+    summaries = summaries_of(data)
+    pngs = []
+    for row in core.ROWS:
+        panels = []
+        for profile, pdata in data['profiles'].items():
+            reps = [r for r in pdata['reps'] if r['row'] == row]
+            if reps:
+                panels.append((profile, plot.median_rep(reps), pdata['bounds'].get(row)))
+        if panels:
+            path = out_dir / ('timeline-%s.png' % row)
+            plot.timeline_png(str(path), row, panels)
+            pngs.append(path.name)
+    md = report_markdown(data, summaries, pngs)
+    (out_dir / 'results.md').write_text(md, encoding='utf-8')
+    return md
+
+
+def _loadavg(values):
+    return '-' if not values else ', '.join('%.1f' % v for v in values)
+
+
+def report_markdown(data, summaries, pngs):
+    s = data['settings']
+    loads = [r['loadavg_1m'] for p in data['profiles'].values() for r in p['reps']]
+    lines = ['# Failover benchmark, run %s' % data['run_id'], '',
+             'Made by `%s` (%s; %s to %s, %s).'
+             % (data['command'], data['git'], data['started'], data.get('finished', '-'), data.get('duration', '-')),
+             'Probe: lab/probe.py from the host to http://%s/ every %g ms, timeout %g ms. Machine: %d cores%s.'
+             % (lab.VIP, s['interval'] * 1000, s['timeout'] * 1000, os.cpu_count() or 0,
+                '' if not loads else ', 1-min load average %.1f to %.1f during the repetitions'
+                % (min(loads), max(loads))),
+             'Load average (1, 5, 15 min) at the start: %s; at the end: %s.'
+             % (_loadavg(data.get('loadavg_start')), _loadavg(data.get('loadavg_end'))), '']
+    if summaries:
+        lines += ['## Outage seen by a client', '',
+                  'Outage: last good answer before the fault (from the old MASTER) to the first good answer '
+                  'from the new one; when no other host answers (crash), the longest gap between two good '
+                  'answers. "miss": no takeover inside the probe window. Bounds from master_down_interval() '
+                  'of the collection: graceful = skew time, crash/freeze/stop = Master_Down_Interval of the '
+                  'BACKUP, apache = fall x interval + skew.', '',
+                  core.render_outage_table(summaries), '']
+        take = core.render_takeover_table(summaries, dict((p, d['bounds']) for p, d in data['profiles'].items()))
+        if take:
+            lines += ['## Takeover time from keepalived\'s journal', '',
+                      'crash, freeze: the fault to the BACKUP\'s MASTER state (after a SIGKILL the old MASTER '
+                      'keeps the VIP and Apache there keeps answering, so the client-side outage of crash is '
+                      'short: this is the time during which nobody advertised the VIP). switchover, switchback: '
+                      'the new MASTER\'s reload to its MASTER state; return: its BACKUP state after the start to '
+                      'its MASTER state; the old MASTER serves until then.', '', take, '']
+    soaks = [(p, d['soak']) for p, d in data['profiles'].items() if d.get('soak')]
+    if soaks:
+        lines += ['## No fault: probing the steady state', '', core.render_soak_table(soaks), '']
+    if data.get('convergence'):
+        lines += ['## Convergence', '', core.render_convergence_table(data['convergence']), '']
+    if data.get('plan_scale'):
+        exp = core.growth_exponent(data['plan_scale'])
+        lines += ['## Plan module cost on synthetic inventories', '',
+                  'Groups of 2 to 5 hosts, each in its own /28 of 198.18.0.0/15, VRIDs derived from the group '
+                  'names. In process: plan_from_inventory(). ansible-playbook: the vrrp_plan task on localhost '
+                  '(connection local, run_once) over the whole inventory; no host is contacted.', '',
+                  core.render_scale_table(data['plan_scale']), '',
+                  'Growth exponent of the in-process time between the two largest sizes: %s (1 = linear).' % exp,
+                  '']
+    lines += ['## Profiles', '']
+    for profile, pdata in data['profiles'].items():
+        t = pdata['timers']
+        lines.append('- `%s`: `-e \'%s\'`: VRRPv%d, advert_int %g s, priorities %s, health check every %g s, '
+                     'fall %d, rise %d; keepalived RestartSec %s s; Master_Down_Interval of the BACKUP %.0f ms, '
+                     'skew %.0f ms.' % (
+                         profile, json.dumps(pdata['extra_vars']), t['version'], t['advert_int'],
+                         ', '.join('%s %d' % kv for kv in sorted(t['priority'].items())), t['hc_interval'],
+                         t['hc_fall'], t['hc_rise'], '%g' % t['restart_sec'] if t.get('restart_sec') is not None else '?',
+                         pdata['bounds']['master_down_interval_backup'], pdata['bounds']['skew_backup']))
+        for skipped in pdata.get('skipped', []):
+            lines.append('  - time budget: %(reps)d reps of %(scenario)s skipped' % skipped)
+    if pngs:
+        lines += ['', '## Timelines (the median repetition of each scenario)', '']
+        lines += ['![%s](%s)' % (p[len('timeline-'):-len('.png')], p) for p in pngs]
+    if data.get('errors'):
+        lines += ['', '## Errors', ''] + ['- %s' % e for e in data['errors']]
+    return '\n'.join(lines) + '\n'
+
+
+def _git_head():
+    """'commit abc123' (+ how many files differ from it: the tree the playbooks ran)."""
+    try:
+        head = lab.run(['git', '-C', str(core.ROOT), 'rev-parse', '--short=12', 'HEAD'], timeout=30).stdout.strip()
+        dirty = lab.run(['git', '-C', str(core.ROOT), 'status', '--porcelain', '--untracked-files=no'],
+                        timeout=30).stdout.splitlines()
+    except (lab.LabError, OSError):
+        return 'commit unknown'
+    return 'commit %s%s' % (head or '?', ' + uncommitted changes in %d files' % len(dirty) if dirty else '')
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.render:
+        data = json.loads(Path(args.render).read_text(encoding='utf-8'))
+        render(data, Path(args.render).parent)
+        print('rendered %s' % (Path(args.render).parent / 'results.md'))
+        return 0
+    args.profiles = [p for p in args.profiles.split(',') if p]
+    args.scenarios = [s for s in args.scenarios.split(',') if s]
+    bad = [p for p in args.profiles if p not in core.PROFILES] + [s for s in args.scenarios if s not in faults.RUNNERS]
+    if bad or args.reps < 1 or args.interval <= 0 or args.timeout <= 0:
+        print('ERROR: unknown profile/scenario %s or bad numbers; profiles: %s; scenarios: %s'
+              % (bad, ', '.join(core.PROFILES), ', '.join(core.SCENARIOS)), file=sys.stderr)
+        return 2
+    probe = core.probe_module()
+    log = Progress()
+    try:
+        lab.check_lab_up(probe.fetch)
+    except lab.LabError as exc:
+        print('ERROR: %s' % exc, file=sys.stderr)
+        return 2
+    if args.check:
+        print('the lab is up: http://%s/ answers' % lab.VIP)
+        return 0
+
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_id = datetime.now().strftime('%Y%m%d-%H%M%S')
+    args.work = os.path.join(args.work, run_id)
+    os.makedirs(args.work, exist_ok=True)
+    inventory = _load_yaml(core.LAB_INVENTORY)
+    role_defaults = _load_yaml(core.ROLE_DEFAULTS)
+    data = {
+        'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench ' + ' '.join(argv or sys.argv[1:])),
+        'git': _git_head(), 'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
+        'settings': {'reps': args.reps, 'interval': args.interval, 'timeout': args.timeout, 'soak': args.soak,
+                     'profiles': args.profiles, 'scenarios': args.scenarios, 'cores': os.cpu_count()},
+        'profiles': {}, 'errors': [],
+        'loadavg_start': [round(x, 2) for x in os.getloadavg()],
+    }
+    json_path = out_dir / ('run-%s.json' % run_id)
+
+    def save():
+        json_path.write_text(json.dumps(data, indent=1, sort_keys=True) + '\n', encoding='utf-8')
+
+    start = time.monotonic()
+    deadline = start + args.budget * 60
+    deployed = None
+    rc = 0
+    try:
+        if not args.no_scale:
+            log('plan module cost on synthetic inventories')
+            data['plan_scale'] = scale.plan_scaling([int(n) for n in args.scale_sizes.split(',')],
+                                                    playbook=not args.scale_no_playbook, log=log)
+            save()
+        if not args.no_convergence:
+            log('convergence: the lab goes down and up again')
+            data['convergence'] = scale.convergence(args.work, log=log)
+            deployed = 'seed'
+            save()
+        for profile in args.profiles:
+            previous, deployed = deployed, profile
+            run_profile(args, data, profile, inventory, role_defaults, probe, log, save, deadline, previous)
+    except (lab.LabError, RuntimeError, OSError, ValueError) as exc:
+        data['errors'].append(str(exc))
+        print('ERROR: %s' % exc, file=sys.stderr)
+        rc = 1
+    except KeyboardInterrupt:
+        data['errors'].append('interrupted')
+        rc = 130
+    finally:
+        if (deployed and deployed != 'seed') or data['errors']:
+            log('restoring the seed profile: site.yml with the defaults')
+            try:
+                lab.repair(log)
+                seconds, _recap, prc = lab.run_playbook({}, os.path.join(args.work, 'restore-seed.log'))
+                log('seed profile restored in %.1f s (exit %d)' % (seconds, prc))
+            except (lab.LabError, OSError) as exc:
+                data['errors'].append('restoring the seed profile: %s' % exc)
+        data['finished'] = datetime.now(timezone.utc).isoformat(timespec='seconds')
+        data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
+        minutes = (time.monotonic() - start) / 60
+        data['duration'] = '%d min %d s' % (minutes, (minutes % 1) * 60)
+        save()
+        md = render(data, out_dir)
+        print(md)
+        log('wrote %s, %s and the PNGs in %s (%s)' % (json_path.name, 'results.md', out_dir, data['duration']))
+    return rc

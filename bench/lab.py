@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The `make lab` lab as the benchmark drives it: docker, keepalived's live state,
+the steady state before each repetition, site.yml runs, keepalived's journal.
+
+Only the lab's containers (failover-lab-web1/web2) and the lab's VIP 198.18.77.69 are
+touched; every command and every wait is bounded in time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import time
+
+from bench import core
+
+VIP = '198.18.77.69'
+URL = 'http://%s/' % VIP
+NETWORK = 'failover-lab'
+HOSTS = ('web1', 'web2')
+IMAGE = 'failover-keepalived-lab:%s' % os.environ.get('LAB_SUITE', 'bookworm')
+START_HINT = 'start it with `make lab`'
+
+BIN = core.ROOT / '.venv' / 'bin'
+PLAYBOOK_LIMIT = 600  # s, one site.yml run (timeout(1) kills its whole process group)
+
+
+class LabError(RuntimeError):
+    """The lab is not usable (not up, or not reaching a steady state)."""
+
+
+def container(host):
+    return 'failover-lab-%s' % host
+
+
+def run(cmd, timeout=60, check=False):
+    """Run a command (list), bounded; returns CompletedProcess with text output."""
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise LabError('%s: no answer after %ss' % (' '.join(cmd), timeout)) from exc
+    if check and res.returncode != 0:
+        raise LabError('%s failed (exit %d): %s'
+                       % (' '.join(cmd), res.returncode, (res.stderr or res.stdout).strip()[-400:]))
+    return res
+
+
+def dexec(host, *cmd, timeout=30, check=False):
+    return run(['docker', 'exec', container(host)] + list(cmd), timeout=timeout, check=check)
+
+
+def docker_cmd(*args):
+    """A docker command line as one string (for lab/probe.py's --fault)."""
+    return ' '.join(shlex.quote(a) for a in ('docker',) + args)
+
+
+def container_state(host):
+    res = run(['docker', 'inspect', '-f', '{{.State.Running}} {{.State.Paused}}', container(host)], timeout=20)
+    if res.returncode != 0:
+        return 'missing'
+    running, paused = res.stdout.split()
+    if paused == 'true':
+        return 'paused'
+    return 'running' if running == 'true' else 'stopped'
+
+
+def check_lab_up(fetch):
+    """Raise LabError, naming the command that starts the lab, unless the lab answers."""
+    if run(['docker', 'info'], timeout=30).returncode != 0:
+        raise LabError('no Docker engine answers: the lab is not up; %s' % START_HINT)
+    for host in HOSTS:
+        state = container_state(host)
+        if state != 'running':
+            raise LabError('the lab is not up (%s is %s); %s' % (container(host), state, START_HINT))
+    if not any(fetch(URL, 1.0) for _attempt in range(5)):
+        raise LabError('the lab\'s VIP %s does not answer over HTTP (site.yml not run?); %s'
+                       % (VIP, START_HINT))
+
+
+def vip_holders():
+    holders = []
+    for host in HOSTS:
+        res = dexec(host, 'ip', '-o', '-4', 'addr', 'show', timeout=20)
+        if ' %s/' % VIP in res.stdout:
+            holders.append(host)
+    return holders
+
+
+def unit_active(host, unit):
+    return dexec(host, 'systemctl', 'is-active', unit, timeout=20).stdout.strip() == 'active'
+
+
+_DUMP = ('pid=$(cat /run/keepalived.pid 2>/dev/null) || exit 3; rm -f /tmp/keepalived.json; '
+         'kill -s "$(keepalived --signum=JSON)" "$pid" || exit 3; i=0; '
+         'while [ $i -lt 40 ]; do i=$((i+1)); '
+         'if [ -s /tmp/keepalived.json ] && python3 -c "import json; json.load(open(\'/tmp/keepalived.json\'))" '
+         '2>/dev/null; then cat /tmp/keepalived.json; exit 0; fi; sleep 0.1; done; exit 4')
+
+
+def keepalived_instances(host):
+    """keepalived's live instances on a host (parsed by the collection's vrrp_status
+    module_utils), or [] when keepalived does not answer."""
+    res = dexec(host, 'sh', '-c', _DUMP, timeout=30)
+    if res.returncode != 0:
+        return []
+    try:
+        return core.vrrp_status().parse_json_dump(res.stdout)
+    except ValueError:
+        return []
+
+
+def states():
+    """host -> state of its (first) instance, 'DOWN' when keepalived does not answer."""
+    out = {}
+    for host in HOSTS:
+        inst = keepalived_instances(host)
+        out[host] = inst[0]['state'] if inst else 'DOWN'
+    return out
+
+
+def running_timers(host):
+    inst = keepalived_instances(host)
+    if not inst:
+        return None
+    i = inst[0]
+    return {'state': i['state'], 'version': i['version'], 'advert_int': i['advert_int'],
+            'priority': i['priority'], 'effective_priority': i['effective_priority']}
+
+
+def restart_sec(host):
+    """systemd's RestartSec of keepalived on a host, in seconds (None if unknown)."""
+    res = dexec(host, 'systemctl', 'show', 'keepalived', '-p', 'RestartUSec', '--value', timeout=20)
+    return core.systemd_seconds(res.stdout) if res.returncode == 0 else None
+
+
+def repair(log=None):
+    """Undo what a scenario may have left: paused or stopped container, stopped unit."""
+    for host in HOSTS:
+        state = container_state(host)
+        if state == 'paused':
+            run(['docker', 'unpause', container(host)], timeout=60)
+        elif state == 'stopped':
+            run(['docker', 'start', container(host)], timeout=120)
+        if state in ('paused', 'stopped') and log:
+            log('repair: %s was %s' % (container(host), state))
+    for host in HOSTS:
+        if container_state(host) != 'running':
+            continue
+        for unit in ('apache2', 'keepalived'):
+            res = dexec(host, 'systemctl', 'is-active', unit, timeout=20).stdout.strip()
+            if res in ('inactive', 'failed'):
+                dexec(host, 'systemctl', 'start', unit, timeout=60)
+                if log:
+                    log('repair: started %s on %s (was %s)' % (unit, host, res))
+
+
+def wait_steady(fetch, master, backup, quiet_s, limit_s=240, log=None):
+    """Wait until `master` holds the VIP alone and answers, keepalived says MASTER there
+    and BACKUP on `backup`, then `quiet_s` more seconds (the BACKUP's timers and health
+    check settle), checked again. Returns the seconds it took; LabError after limit_s."""
+    start = time.monotonic()
+    deadline = start + limit_s
+    last = 'nothing checked yet'
+    repaired_at = start
+    while time.monotonic() < deadline:
+        if time.monotonic() - repaired_at > 20:
+            repair(log)
+            repaired_at = time.monotonic()
+        if all(container_state(h) == 'running' for h in HOSTS):
+            answers = [fetch(URL, 0.5) for _attempt in range(5)]
+            holders = vip_holders()
+            st = states()
+            last = 'answers %s, VIP on %s, states %s' % (answers, holders or 'nobody', st)
+            if answers.count(master) >= 4 and holders == [master] and st == {master: 'MASTER', backup: 'BACKUP'}:
+                time.sleep(quiet_s)
+                if vip_holders() == [master] and fetch(URL, 0.5) == master and states() == st:
+                    return round(time.monotonic() - start, 1)
+                continue
+        else:
+            last = 'containers: %s' % dict((h, container_state(h)) for h in HOSTS)
+        time.sleep(0.5)
+    raise LabError('no steady state (VIP on %s, %s MASTER, %s BACKUP) within %ss: %s'
+                   % (master, master, backup, limit_s, last))
+
+
+def wait_answering(fetch, host, limit_s=120):
+    """Wait until `host` answers on the VIP 5 times in a row (bounded)."""
+    deadline = time.monotonic() + limit_s
+    streak = 0
+    while time.monotonic() < deadline:
+        streak = streak + 1 if fetch(URL, 0.5) == host else 0
+        if streak >= 5:
+            return True
+        time.sleep(0.05)
+    raise LabError('%s did not answer on %s within %ss' % (host, VIP, limit_s))
+
+
+# --- site.yml ------------------------------------------------------------------------------
+
+
+SITE = 'site.yml'
+SWITCHOVER = 'playbooks/switchover.yml'
+
+
+def playbook_cmd(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE):
+    """`ansible-playbook -i inventories/lab PLAYBOOK -e JSON` as one shell command, in its
+    own process group under timeout(1) so that nothing of it outlives the bound, with its
+    output in log_path."""
+    args = [str(BIN / 'ansible-playbook'), '-i', 'inventories/lab', playbook]
+    if extra_vars:
+        args += ['-e', json.dumps(extra_vars, sort_keys=True)]
+    inner = 'cd %s && ANSIBLE_CONFIG=%s ANSIBLE_NOCOLOR=1 exec timeout -k 10 %d %s >%s 2>&1' % (
+        shlex.quote(str(core.ROOT)), shlex.quote(str(core.ROOT / 'ansible.cfg')), limit, ' '.join(shlex.quote(a) for a in args), shlex.quote(str(log_path)))
+    return 'sh -c %s' % shlex.quote(inner)
+
+
+def run_playbook(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE):
+    """Run a playbook (site.yml) on the lab (bounded); returns (seconds, recap dict, exit code)."""
+    start = time.monotonic()
+    proc = subprocess.run(shlex.split(playbook_cmd(extra_vars, log_path, limit, playbook)), timeout=limit + 30,
+                          check=False)
+    return round(time.monotonic() - start, 1), recap(log_path), proc.returncode
+
+
+_RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)')
+
+
+def recap(log_path):
+    """PLAY RECAP of a playbook log: host -> {ok, changed, unreachable, failed}."""
+    out = {}
+    try:
+        text = open(log_path, encoding='utf-8', errors='replace').read()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        m = _RECAP.match(line.strip())
+        if m:
+            out[m.group(1)] = dict(zip(('ok', 'changed', 'unreachable', 'failed'), map(int, m.groups()[1:])))
+    return out
+
+
+# --- keepalived's journal ------------------------------------------------------------------
+
+_EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Starting VRRP child|'
+                    r'priority 0|timed_out|VRRP_Script\(\S+\) (failed|succeeded)|Stopped|Started')
+
+
+def journal_events(host, since_epoch, until_epoch=None, t0_epoch=None):
+    """keepalived's notable journal lines on a host since a wall-clock time (the containers
+    share the host's clock): [[ms since t0, host, message], ...]."""
+    if container_state(host) != 'running':
+        return []
+    res = dexec(host, 'journalctl', '-u', 'keepalived', '-o', 'json', '--no-pager',
+                '--since', '@%d' % int(since_epoch - 1), timeout=30)
+    events = []
+    for line in res.stdout.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        msg = entry.get('MESSAGE')
+        if not isinstance(msg, str) or not _EVENT.search(msg):
+            continue
+        ts = int(entry.get('__REALTIME_TIMESTAMP', 0)) / 1e6
+        if ts < since_epoch or (until_epoch is not None and ts > until_epoch):
+            continue
+        ref = t0_epoch if t0_epoch is not None else since_epoch
+        events.append([round((ts - ref) * 1000.0, 1), host, msg.strip()[:160]])
+    return events
+
+
+def transitions(events):
+    return [e for e in events if 'Entering' in e[2]]

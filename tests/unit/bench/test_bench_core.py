@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's pure logic (bench/core.py, bench/scale.py): outage from a synthetic
+probe trace, bounds from the collection's plan, targets, tables. No lab needed."""
+
+from __future__ import absolute_import, division, print_function
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+TOP = Path(__file__).resolve().parents[3]
+if str(TOP) not in sys.path:
+    sys.path.insert(0, str(TOP))
+
+from bench import core, scale  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def trace_of(*segments, interval=10.0, start=0.0):
+    """[(body, count), ...] -> [[ms, body], ...], one probe every `interval` ms."""
+    out, ms = [], start
+    for body, count in segments:
+        for _probe in range(count):
+            out.append([round(ms, 1), body])
+            ms += interval
+    return out
+
+
+def analyze(*segments, before='web1', interval=10.0):
+    trace = trace_of(*segments, interval=interval)
+    return core.analyze(core.to_runs(trace), before, trace[-1][0] + interval if trace else 0.0)
+
+
+# --- runs and outage ----------------------------------------------------------------------
+
+def test_to_runs_is_run_length():
+    runs = core.to_runs([[0, 'web1'], [10, 'web1'], [20, None], [30, 'web2'], [40, 'web2']])
+    assert runs == [[0, 10, 'web1', 2], [20, 20, None, 1], [30, 40, 'web2', 2]]
+
+
+def test_switch_with_failed_probes():
+    # web1 answers until 90 ms, 30 probes fail (100..390), web2 from 400 ms
+    m = analyze(('web1', 10), (None, 30), ('web2', 10))
+    assert m['switched'] is True
+    assert m['after'] == 'web2' and m['final'] == 'web2'
+    assert m['last_good_ms'] == 90.0 and m['first_new_ms'] == 400.0
+    assert m['outage_ms'] == 310.0
+    assert m['failed'] == 30 and m['failed_total'] == 30 and m['failed_other'] == 0
+    assert m['host_changes'] == 1
+
+
+def test_make_before_break_switch_is_one_interval():
+    m = analyze(('web1', 5), ('web2', 5))
+    assert m['outage_ms'] == 10.0 and m['failed'] == 0 and m['after'] == 'web2'
+
+
+def test_background_failures_are_not_the_outage():
+    # a lone failed probe long before the switch (load), then the real outage
+    m = analyze(('web1', 5), (None, 1), ('web1', 20), (None, 4), ('web2', 5))
+    assert m['outage_ms'] == 50.0  # last web1 at 250, web2 at 300
+    assert m['failed'] == 4 and m['failed_total'] == 5 and m['failed_other'] == 1
+
+
+def test_no_answer_before_the_new_host_counts_from_the_fault():
+    m = analyze((None, 20), ('web2', 3))
+    assert m['last_good_ms'] == 0.0 and m['outage_ms'] == 200.0 and m['failed'] == 20
+
+
+def test_no_switch_is_the_longest_gap():
+    # crash, keepalived back in time: web1 drops the VIP for a while, then web1 again
+    m = analyze(('web1', 10), (None, 7), ('web1', 10), (None, 2), ('web1', 3))
+    assert m['switched'] is False and m['after'] == 'web1'
+    assert m['outage_ms'] == 80.0 and m['failed'] == 7 and m['failed_other'] == 2
+
+
+def test_no_failure_at_all_is_one_probe_interval():
+    m = analyze(('web1', 50))
+    assert m['outage_ms'] == 10.0 and m['failed'] == 0 and m['switched'] is False
+
+
+def test_outage_still_open_at_the_end():
+    m = analyze(('web1', 3), (None, 50))
+    assert m['outage_ms'] is None
+    assert m['open_ms'] == pytest.approx(510.0)  # last good at 20 ms, end at 530 ms
+    assert m['failed'] == 50
+
+
+def test_crash_trace_switch_then_preemption():
+    # web1, VIP dropped, web2 takes over, web1 preempts: the outage is the first switch
+    m = analyze(('web1', 100), (None, 50), ('web2', 100), ('web1', 10))
+    assert m['after'] == 'web2' and m['final'] == 'web1'
+    assert m['outage_ms'] == 510.0 and m['host_changes'] == 2
+
+
+def test_a_move_is_judged_from_its_window():
+    # a playbook run: a false failover (load) at 100-190 ms, the planned move at 1000 ms
+    trace = trace_of(('web1', 10), (None, 10), ('web2', 5), ('web1', 75), ('web2', 20))
+    runs = core.to_runs(trace)
+    whole = core.analyze(runs, 'web1')
+    assert whole['first_new_ms'] == 200.0 and whole['failed'] == 10
+    start = 900.0
+    assert core.answering_at(runs, start) == 'web1'
+    move = core.analyze(runs, core.answering_at(runs, start), trace[-1][0], start_ms=start)
+    assert move['after'] == 'web2' and move['first_new_ms'] == 1000.0
+    assert move['outage_ms'] == 10.0 and move['failed'] == 0 and move['failed_total'] == 0
+
+
+def test_clip_runs_cuts_a_straddling_run():
+    runs = [[0.0, 100.0, 'web1', 11], [110.0, 200.0, None, 10]]
+    assert core.clip_runs(runs, 50.0) == [[50.0, 100.0, 'web1', 6], [110.0, 200.0, None, 10]]
+    assert core.clip_runs(runs, 150.0) == [[150.0, 200.0, None, 6]]  # 150, 160, ..., 200
+
+
+def _move_rec(segments, events, before='web1', expect='web2'):
+    trace = trace_of(*segments)
+    return {'row': 'switchover', 'before': before, 'expect': expect, 'runs': core.to_runs(trace),
+            'end_ms': trace[-1][0] + 10.0, 'events': events, 'fault_rc': 0, 'probe_timeout_ms': 50.0}
+
+
+RELOADS = [[1000.0, 'web1', 'Reload complete'], [5000.0, 'web2', 'Reload complete']]
+
+
+def test_move_is_judged_from_the_new_masters_reload():
+    # the playbook runs 10 s; web2 is reloaded at 5 s and takes over 3.6 s later;
+    # a lone failed probe (load) at 2 s is not the move
+    events = RELOADS + [[8600.0, 'web1', '(vi_web) Entering BACKUP STATE'],
+                        [8605.0, 'web2', '(vi_web) Entering MASTER STATE']]
+    rec = core.reanalyze(_move_rec([('web1', 200), (None, 1), ('web1', 659), (None, 1), ('web2', 139)], events))
+    m = rec['metrics']
+    assert m['window_from_ms'] == 4000.0 and m['after'] == 'web2'
+    assert m['last_good_ms'] == 8590.0 and m['first_new_ms'] == 8610.0 and m['failed'] == 1
+    assert m['failed_after_state_change'] == 1
+    assert rec['first_wave_failed'] == 1  # the lone failure at 2000 ms, between the two reloads
+    assert rec['takeover_ms'] == 3605.0
+    assert not core.invalid(rec)
+
+
+def test_a_failure_before_any_state_change_is_not_the_moves():
+    events = RELOADS + [[8655.0, 'web1', '(vi_web) Entering BACKUP STATE'],
+                        [8658.0, 'web2', '(vi_web) Entering MASTER STATE']]
+    # probes: web1 until 8590, failures at 8600 and 8610 (the first >50 ms before any change)
+    rec = core.reanalyze(_move_rec([('web1', 860), (None, 2), ('web2', 100)], events))
+    assert rec['metrics']['failed'] == 2 and rec['metrics']['failed_after_state_change'] == 1
+
+
+def test_a_false_failover_before_the_move_makes_it_invalid():
+    events = RELOADS + [[3000.0, 'web1', 'VRRP_Script(chk_service) timed_out'],
+                        [3001.0, 'web1', '(vi_web) Entering FAULT STATE']]
+    rec = core.reanalyze(_move_rec([('web1', 300), (None, 10), ('web2', 690)], events))
+    assert core.invalid(rec) and 'false failover' in rec['invalid']
+
+
+def test_return_takeover_from_the_journal():
+    events = [[400.0, 'web1', 'Starting VRRP child process, pid=9'], [500.0, 'web1', '(vi_web) Entering BACKUP STATE'],
+              [4105.5, 'web1', '(vi_web) Entering MASTER STATE']]
+    trace = trace_of(('web2', 410), (None, 1), ('web1', 30))
+    rec = core.reanalyze({'row': 'return', 'before': 'web2', 'expect': 'web1', 'runs': core.to_runs(trace),
+                          'end_ms': 4420.0, 'events': events})
+    assert rec['takeover_ms'] == 3605.5 and rec['metrics']['after'] == 'web1'
+
+
+def test_count_failed_in_a_window():
+    runs = core.to_runs(trace_of(('web1', 10), (None, 10), ('web2', 10)))
+    assert core.count_failed(runs, 0.0, 1000.0) == 10
+    assert core.count_failed(runs, 150.0, 170.0) == 3  # 150, 160, 170
+    assert core.count_failed(runs, 250.0, 400.0) == 0
+
+
+@pytest.mark.parametrize('text, seconds', [('1s', 1.0), ('5s', 5.0), ('500ms', 0.5), ('1min 30s', 90.0),
+                                           ('0', 0.0), ('100ms', 0.1), ('', None), ('soon', None)])
+def test_systemd_seconds(text, seconds):
+    assert core.systemd_seconds(text) == (None if seconds is None else pytest.approx(seconds))
+
+
+# --- profiles and bounds ------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def lab_inventory():
+    return yaml.safe_load(core.LAB_INVENTORY.read_text())
+
+
+@pytest.fixture(scope='module')
+def role_defaults():
+    return yaml.safe_load(core.ROLE_DEFAULTS.read_text())
+
+
+def test_seed_profile_timers_and_bounds(lab_inventory, role_defaults):
+    t = core.profile_timers(lab_inventory, role_defaults, core.PROFILES['seed'])
+    assert (t['master'], t['backup']) == ('web1', 'web2')
+    assert t['version'] == 2 and t['advert_int'] == 1.0
+    assert t['priority'] == {'web1': 101, 'web2': 100}
+    b = core.bounds_ms(t)
+    mdi = core.vrrp_plan().master_down_interval
+    assert b['freeze'] == b['crash'] == round(mdi(1, 100, 2) * 1000, 1) == 3609.4
+    assert b['graceful'] == pytest.approx(609.4, abs=0.1)  # (256 - 100) / 256 s
+    assert b['apache'] == pytest.approx(t['hc_fall'] * t['hc_interval'] * 1000 + 609.4, abs=0.1)
+    assert b['switchover'] is None
+    assert b['takeover_new_master'] == round(mdi(1, 101, 2) * 1000, 1)
+
+
+def test_fast_profile_is_vrrpv3_sub_second(lab_inventory, role_defaults):
+    t = core.profile_timers(lab_inventory, role_defaults, core.PROFILES['fast'])
+    assert t['version'] == 3 and t['advert_int'] == 0.1
+    assert t['hc_interval'] == int(t['hc_interval']) >= 1  # keepalived: whole seconds only
+    b = core.bounds_ms(t)
+    assert b['freeze'] == pytest.approx(360.9, abs=0.1)  # 3 x 0.1 + 156 x 0.1 / 256
+    assert b['graceful'] == pytest.approx(60.9, abs=0.1)
+    assert b['freeze'] < 1000
+
+
+def test_switchover_target_master_is_rotated(lab_inventory, role_defaults):
+    t = core.profile_timers(lab_inventory, role_defaults, dict(core.PROFILES['seed'], vrrp_master='web2'))
+    assert (t['master'], t['backup']) == ('web2', 'web1')
+    assert t['priority'] == {'web1': 100, 'web2': 101}
+
+
+# --- summaries, targets, tables -----------------------------------------------------------
+
+def test_summarize_counts_a_miss_as_longest():
+    s = core.summarize([300.0, None, 100.0])
+    assert s['n'] == 3 and s['misses'] == 1
+    assert s['min'] == 100.0 and s['median'] == 300.0 and math.isinf(s['max'])
+
+
+def _reps(outages, failed=0):
+    return [{'metrics': {'outage_ms': o, 'failed': failed, 'failed_other': 0, 'after': 'web2'}} for o in outages]
+
+
+def _timers(lab_inventory, role_defaults, profile):
+    t = core.profile_timers(lab_inventory, role_defaults, core.PROFILES[profile])
+    return t, core.bounds_ms(t)
+
+
+def test_targets_met_and_missed(lab_inventory, role_defaults):
+    t, b = _timers(lab_inventory, role_defaults, 'seed')
+    ok = core.row_summary('freeze', 'seed', t, b, _reps([3100.0, 3200.0, 3300.0]))
+    assert ok['target']['met'] is True and ok['ratio'] == pytest.approx(3200 / 3609.4, abs=0.01)
+    late = core.row_summary('freeze', 'seed', t, b, _reps([3900.0, 3900.0, 100.0]))
+    assert late['target']['met'] is False
+    t, b = _timers(lab_inventory, role_defaults, 'fast')
+    assert core.row_summary('crash', 'fast', t, b, _reps([370.0]))['target']['met'] is True
+    assert core.row_summary('crash', 'fast', t, b, _reps([390.0]))['target']['met'] is False  # > 1.05 x 361
+    assert core.row_summary('graceful', 'fast', t, b, _reps([120.0]))['target']['met'] is True
+    assert core.row_summary('graceful', 'fast', t, b, _reps([None]))['target']['met'] is False
+    apache_limit = (t['hc_fall'] * t['hc_interval'] + 1) * 1000
+    assert core.row_summary('apache', 'fast', t, b, _reps([apache_limit]))['target']['met'] is True
+    assert core.row_summary('apache', 'fast', t, b, _reps([apache_limit + 1]))['target']['met'] is False
+    assert core.row_summary('switchover', 'fast', t, b, _reps([10.0], failed=1))['target']['met'] is True
+    assert core.row_summary('switchover', 'fast', t, b, _reps([60.0], failed=2))['target']['met'] is False
+    assert core.row_summary('stop', 'fast', t, b, _reps([60.0]))['target']['met'] is None
+
+
+def test_outage_table_flags_a_miss(lab_inventory, role_defaults):
+    t, b = _timers(lab_inventory, role_defaults, 'seed')
+    # one miss in three leaves the median a time; two misses make it a miss
+    one = core.row_summary('freeze', 'seed', t, b, _reps([3100.0, None, 3000.0]))
+    assert one['outage']['median'] == 3100.0 and one['target']['met'] is True
+    rows = [core.row_summary('freeze', 'seed', t, b, _reps([3100.0, None, None])),
+            core.row_summary('switchover', 'seed', t, b, _reps([10.0, 20.0]))]
+    md = core.render_outage_table(rows)
+    lines = md.splitlines()
+    assert lines[0].startswith('| Scenario | Profile | Reps |') and len(lines) == 4
+    assert '| freeze | seed | 3 | 3100 / miss / miss |' in lines[2]
+    assert '3609' in lines[2] and '**MISSED**' in lines[2]
+    assert '0 (make before break)' in lines[3] and '| met |' in lines[3]
+
+
+def test_a_failed_fault_command_is_left_out(lab_inventory, role_defaults):
+    t, b = _timers(lab_inventory, role_defaults, 'seed')
+    reps = _reps([120.0, 3100.0, 3300.0])
+    reps[0]['fault_rc'] = 1  # docker pause: unable to freeze
+    s = core.row_summary('freeze', 'seed', t, b, reps)
+    assert s['reps'] == 2 and s['invalid'] == 1 and s['outage']['min'] == 3100.0
+    assert '| freeze | seed | 2 (+1 invalid) | 3100 / 3200 / 3300 |' in core.render_outage_table([s])
+
+
+def test_takeover_and_scale_tables(lab_inventory, role_defaults):
+    t, b = _timers(lab_inventory, role_defaults, 'seed')
+    reps = _reps([10.0, 10.0])
+    reps[0]['takeover_ms'], reps[1]['takeover_ms'] = 3600.0, 3620.0
+    s = core.row_summary('switchover', 'seed', t, b, reps)
+    md = core.render_takeover_table([s], {'seed': b})
+    assert '| switchover | seed | 2 | 3600 / 3610 / 3620 | 3606 | 1.00 |' in md
+    rows = [{'hosts': 1000, 'groups': 290, 'inproc_min_s': 0.1, 'inproc_median_s': 0.11},
+            {'hosts': 10000, 'groups': 2900, 'inproc_min_s': 1.2, 'inproc_median_s': 1.3,
+             'playbook_wall_s': 80.0, 'playbook_task_s': 30.0}]
+    md = core.render_scale_table(rows)
+    assert '| 10000 | 2900 | 1200.0 / 1300.0 | - | 120 | 80.0 | 30.00 | in process < 1 s: **MISSED** |' in md
+    assert core.growth_exponent(rows) == pytest.approx(math.log(12) / math.log(10), abs=0.01)
+
+
+# --- synthetic inventories ----------------------------------------------------------------
+
+@pytest.mark.parametrize('hosts', [2, 3, 7, 10, 11, 100, 1001])
+def test_group_sizes_add_up_in_2_to_5(hosts):
+    sizes = scale.group_sizes(hosts)
+    assert sum(sizes) == hosts and all(2 <= s <= 5 for s in sizes)
+
+
+def test_plan_scaling_in_process_only():
+    rows = scale.plan_scaling(sizes=(10, 20), repeats=2, playbook=False, log=lambda text: None)
+    assert [r['hosts'] for r in rows] == [10, 20]
+    assert all(0 <= r['vrid_check_s'] <= r['inproc_min_s'] * 2 for r in rows)
+    assert core.vrrp_plan()._check_vrid_conflicts.__name__ == '_check_vrid_conflicts'  # restored
+
+
+def test_synthetic_inventory_plans_in_benchmark_range():
+    hostvars, groups = scale.synthetic_inventory(100)
+    assert len(hostvars) == 100
+    assert all(hv['vrrp_address'].startswith('198.18.') for hv in hostvars.values())
+    plan = core.vrrp_plan().plan_from_inventory(list(groups), hostvars, groups)
+    assert len(plan['hosts']) == 100
+    masters = [h for h, v in plan['hosts'].items() if v[0]['state'] == 'MASTER']
+    assert len(masters) == len(groups)
+    text = scale.inventory_yaml(hostvars, groups)
+    doc = yaml.safe_load(text)
+    assert doc['all']['vars']['ansible_connection'] == 'local'
+    assert len(doc['all']['children']) == len(groups)
+
+
+def test_crash_takeover_is_the_backups_master_state_after_the_fault(lab_inventory, role_defaults):
+    # SIGKILL at 0: web1 keeps the stale VIP and answers, web2 takes over at its down timer;
+    # an older MASTER line of web2 (before the fault) and web1's own lines do not count
+    events = [[-5000.0, 'web2', '(vi_web) Entering MASTER STATE'], [10.0, 'web1', 'Stopped keepalived'],
+              [3612.0, 'web2', '(vi_web) Entering MASTER STATE']]
+    trace = trace_of(('web1', 361), ('web2', 100))
+    rec = core.reanalyze({'row': 'crash', 'before': 'web1', 'expect': None, 'runs': core.to_runs(trace),
+                          'end_ms': 4610.0, 'events': events})
+    assert rec['takeover_ms'] == 3612.0 and rec['metrics']['outage_ms'] == 10.0
+    t, b = _timers(lab_inventory, role_defaults, 'seed')
+    s = core.row_summary('crash', 'seed', t, b, [rec])
+    md = core.render_takeover_table([s], {'seed': b})
+    assert '| crash | seed | 1 | 3612 / 3612 / 3612 | %s | 1.00 |' % core._ms(b['crash']) in md
