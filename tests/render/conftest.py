@@ -5,6 +5,7 @@ template (tests/render/render.yml); nothing connects to the inventories' address
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,47 @@ def render(inventory, out_dir, group='web', extra_vars=None):
 @pytest.fixture(scope='session')
 def seed_rendered(tmp_path_factory):
     return render(TOP / 'inventories' / 'seed', tmp_path_factory.mktemp('seed'))
+
+
+# --- keepalived -t on rendered files, in a network namespace of its own ----------------
+CHECK = TOP / 'roles' / 'keepalived' / 'files' / 'keepalived-config-check'
+# The rendered files name script_user keepalived_script, which the role creates on a
+# lab host; here an existing unprivileged user stands in for it.
+STAND_IN = {'keepalived_script_user': 'nobody'}
+
+
+def keepalived_pids():
+    """keepalived processes of this machine itself; those of lab containers (another PID
+    namespace) are allowed."""
+    own = os.readlink('/proc/self/ns/pid')
+    proc = subprocess.run(['pgrep', '-x', 'keepalived'], capture_output=True, check=False, text=True)
+    pids = []
+    for pid in proc.stdout.split():
+        try:
+            if os.readlink('/proc/%s/ns/pid' % pid) == own:
+                pids.append(pid)
+        except OSError:
+            pass
+    return pids
+
+
+@pytest.fixture(scope='module')
+def netns():
+    if shutil.which('keepalived') is None:
+        pytest.fail('keepalived is not installed: run `make host-deps` (tests/host-deps.sh)')
+    name = 'fk-check-%d' % os.getpid()
+    subprocess.run(['ip', 'netns', 'add', name], check=True)
+    try:
+        for ifname in ('eth0', 'eth1'):
+            subprocess.run(['ip', 'netns', 'exec', name, 'ip', 'link', 'add', ifname, 'type', 'veth',
+                            'peer', 'name', ifname + 'p'], check=True)
+            subprocess.run(['ip', 'netns', 'exec', name, 'ip', 'link', 'set', ifname, 'up'], check=True)
+        yield name
+    finally:
+        subprocess.run(['ip', 'netns', 'del', name], check=False)
+    assert keepalived_pids() == [], 'a keepalived process is running on the test machine'
+
+
+def check(netns, path):
+    return subprocess.run(['ip', 'netns', 'exec', netns, 'sh', str(CHECK), str(path)],
+                          capture_output=True, text=True, timeout=60, check=False)

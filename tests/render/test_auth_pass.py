@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import render
+from conftest import STAND_IN, render
 
 INVENTORY = Path(__file__).resolve().parent / 'inventories' / 'three_nodes.yml'
-STAND_IN = {'keepalived_script_user': 'nobody', 'keepalived_auth_pass': "''"}
+NO_PASS = dict(STAND_IN, keepalived_auth_pass="''")
 
 
 def test_vrrpv3_group_needs_no_password(tmp_path):
-    out = render(INVENTORY, tmp_path, extra_vars=dict(STAND_IN, vrrp_version=3))
+    out = render(INVENTORY, tmp_path, extra_vars=dict(NO_PASS, vrrp_version=3))
     assert sorted(out) == ['n1', 'n2', 'n3']
     for text in out.values():
         assert 'version 3' in text
@@ -26,5 +26,5 @@ def test_vrrpv3_group_needs_no_password(tmp_path):
 
 def test_vrrpv2_group_needs_a_password(tmp_path):
     with pytest.raises(AssertionError) as err:
-        render(INVENTORY, tmp_path, extra_vars=dict(STAND_IN, vrrp_version=2))
+        render(INVENTORY, tmp_path, extra_vars=dict(NO_PASS, vrrp_version=2))
     assert 'host n1: keepalived_auth_pass: empty' in str(err.value)

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import render
+from conftest import STAND_IN, check, render
 from keepalived_conf import parse
-from test_keepalived_accepts import STAND_IN, check, netns  # noqa: F401  (netns is a fixture)
 
 INVENTORY = Path(__file__).resolve().parent / 'inventories' / 'several_vips_single.yml'
 
@@ -49,7 +48,7 @@ def test_adding_vips_keeps_the_adverts(rendered, host, same):
 
 
 @pytest.mark.parametrize('host', ['v1', 'v2', 'o1', 'o2'])
-def test_keepalived_accepts_excluded_vips(netns, rendered, tmp_path, host):  # noqa: F811
+def test_keepalived_accepts_excluded_vips(netns, rendered, tmp_path, host):
     path = tmp_path / 'keepalived.conf'
     path.write_text(rendered[host])
     result = check(netns, path)
