@@ -1,0 +1,230 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+"""Bounded HTTP load on a VIP while a fault (or a playbook run) happens; count failures.
+
+    load.py --url http://198.18.12.69/ --rate 150 --duration 12 \
+            --command 'docker exec faults-web1 pkill -9 keepalived'
+
+Sends --rate requests per second (each with --timeout, through probe.py's fetch) for
+--duration seconds. With --command, runs it --lead seconds after the load started; with
+--until-command the load stops --tail seconds after the command exited, and --duration
+is then only the upper bound (a command still running at that bound is killed and
+reported as timed out). With --stop-file the load stops as soon as that file exists
+(for a load started in the background, e.g. an Ansible async task, while other tasks
+inject the fault). Prints one JSON line:
+  sent, ok, failed      requests (failed: no answer within --timeout, or an HTTP error)
+  late                  requests that started more than 100 ms after their slot
+  answers               {body: count} of the successful requests
+  t0_epoch              when the load started (seconds since the epoch)
+  timeline              [[ms since t0, body or null], ...] when the answer changed
+                        (the first 100; timeline_changes counts them all)
+  failure_windows       [[first ms, last ms, count], ...] of consecutive failures (the
+                        first 100; failure_window_count counts them all)
+  failed_ms             sum of the failure windows (each at least one slot long)
+  latency_ms            p50, p99 and max of the successful requests
+  command               its rc, start and end (ms since t0), timed_out, stderr tail
+With --output FILE the command's stdout goes to FILE (a playbook's log, for example).
+Exit 0 after a complete run (judge the JSON), 1 when --max-failed is exceeded or the
+command failed and --require-command-ok is given, 2 on bad use.
+Bounded in count and time: at most --rate x --duration requests, and it stops by
+--duration + --timeout + a few seconds whatever happens. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probe import fetch  # noqa: E402  (the same request as the failover probe)
+
+MAX_RATE = 500
+MAX_DURATION = 900
+LATE_S = 0.1
+MAX_LISTED = 100      # timeline and failure windows listed (the counts are always total)
+
+
+def _percentile(values, fraction):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(math.ceil(fraction * len(ordered))) - 1)], 1)
+
+
+class Command(object):
+    """The fault or the playbook, started in its own thread so the load never waits."""
+
+    def __init__(self, argv, output):
+        self.argv, self.output = argv, output
+        self.rc, self.started, self.ended, self.timed_out, self.stderr = None, None, None, False, ''
+        self.proc = None
+        self.done = threading.Event()
+
+    def start(self, t0):
+        out = open(self.output, 'w') if self.output else subprocess.DEVNULL
+        try:
+            self.started = time.monotonic() - t0
+            try:
+                self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.PIPE,
+                                             text=True, start_new_session=True)
+            except OSError as exc:
+                self.rc, self.stderr = 127, str(exc)
+                self.ended = self.started
+                self.done.set()
+                return
+        finally:
+            if self.output:
+                out.close()
+
+        def wait():
+            _out, err = self.proc.communicate()
+            self.ended = time.monotonic() - t0
+            self.rc, self.stderr = self.proc.returncode, err or ''
+            self.done.set()
+        threading.Thread(target=wait, daemon=True).start()
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.timed_out = True
+            try:
+                os.killpg(self.proc.pid, 9)
+            except OSError:
+                self.proc.kill()
+            self.done.wait(10)
+
+    def report(self):
+        def ms(seconds):
+            return None if seconds is None else round(seconds * 1000, 1)
+        return {'argv': self.argv, 'rc': self.rc, 'started_ms': ms(self.started),
+                'ended_ms': ms(self.ended), 'timed_out': self.timed_out,
+                'stderr': self.stderr.strip()[-2000:], 'output': self.output}
+
+
+def load(url, rate, duration, timeout=1.0, command=None, lead=1.0, until_command=False,
+         tail=2.0, output=None, stop_file=None):
+    interval = 1.0 / rate
+    workers = min(256, int(math.ceil(rate * timeout)) + 8)
+    results = []          # (slot, due_s, started_s, latency_s, body)
+    lock = threading.Lock()
+    cmd = Command(command, output) if command else None
+    t0, t0_epoch = time.monotonic(), time.time()
+    hard_end = t0 + duration
+
+    def one(slot, due):
+        start = time.monotonic()
+        body = fetch(url, timeout)
+        done = time.monotonic()
+        with lock:
+            results.append((slot, due - t0, start - t0, done - start, body))
+
+    slot, end, stopped = 0, hard_end, False
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while True:
+            now = time.monotonic()
+            if cmd and cmd.started is None and now - t0 >= lead:
+                cmd.start(t0)
+            if cmd and until_command and cmd.done.is_set() and end == hard_end:
+                end = min(hard_end, t0 + cmd.ended + tail)
+            if stop_file and not stopped and os.path.exists(stop_file):
+                end, stopped = min(end, now), True
+            due = t0 + slot * interval
+            if due >= end:
+                break
+            if due > now:
+                time.sleep(min(due - now, 0.05))
+                continue
+            pool.submit(one, slot, due)
+            slot += 1
+    if cmd and cmd.started is not None and not cmd.done.wait(0 if until_command else 10):
+        cmd.kill()                  # still running at the bound: reported as timed out
+    total = time.monotonic() - t0
+
+    results.sort()
+    timeline, windows, answers, latencies = [], [], {}, []
+    previous, late = object(), 0
+    for _slot, due, started, latency, body in results:
+        ms = round(due * 1000, 1)
+        if started - due > LATE_S:
+            late += 1
+        if body != previous:
+            timeline.append([ms, body])
+            previous = body
+        if body is None:
+            if windows and windows[-1][3] == _slot - 1:
+                windows[-1][1] = ms
+                windows[-1][2] += 1
+                windows[-1][3] = _slot
+            else:
+                windows.append([ms, ms, 1, _slot])
+        else:
+            answers[body] = answers.get(body, 0) + 1
+            latencies.append(latency * 1000)
+    failed = sum(w[2] for w in windows)
+    return {
+        'url': url, 'rate': rate, 'timeout_s': timeout, 'duration_ms': round(total * 1000, 1),
+        'stopped_by_file': stopped,
+        'sent': len(results), 'ok': len(results) - failed, 'failed': failed, 'late': late,
+        'answers': answers, 't0_epoch': round(t0_epoch, 3),
+        'timeline': timeline[:MAX_LISTED], 'timeline_changes': len(timeline),
+        'failure_windows': [w[:3] for w in windows][:MAX_LISTED],
+        'failure_window_count': len(windows),
+        'failed_ms': round(sum(w[1] - w[0] + interval * 1000 for w in windows), 1),
+        'latency_ms': {'p50': _percentile(latencies, 0.5), 'p99': _percentile(latencies, 0.99),
+                       'max': round(max(latencies), 1) if latencies else None},
+        'command': cmd.report() if cmd else None,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--url', required=True)
+    parser.add_argument('--rate', type=float, default=150, help='requests per second')
+    parser.add_argument('--duration', type=float, required=True,
+                        help='seconds of load (the upper bound with --until-command)')
+    parser.add_argument('--timeout', type=float, default=1.0, help='seconds per request')
+    parser.add_argument('--command', help='command run --lead seconds after the load started')
+    parser.add_argument('--lead', type=float, default=1.0)
+    parser.add_argument('--until-command', action='store_true',
+                        help='stop --tail seconds after the command exited')
+    parser.add_argument('--tail', type=float, default=2.0)
+    parser.add_argument('--output', help="file for the command's stdout")
+    parser.add_argument('--stop-file', help='stop the load as soon as this file exists')
+    parser.add_argument('--max-failed', type=int, help='exit 1 when more requests failed')
+    parser.add_argument('--require-command-ok', action='store_true',
+                        help='exit 1 when the command failed or timed out')
+    args = parser.parse_args(argv)
+    if not 0 < args.rate <= MAX_RATE:
+        parser.error('--rate must be in (0, %d]' % MAX_RATE)
+    if not 0 < args.duration <= MAX_DURATION:
+        parser.error('--duration must be in (0, %d]' % MAX_DURATION)
+    if args.timeout <= 0 or args.lead < 0 or args.tail < 0:
+        parser.error('--timeout must be > 0, --lead and --tail >= 0')
+    if args.until_command and not args.command:
+        parser.error('--until-command needs --command')
+    result = load(args.url, args.rate, args.duration, args.timeout,
+                  shlex.split(args.command) if args.command else None, args.lead,
+                  args.until_command, args.tail, args.output, args.stop_file)
+    print(json.dumps(result))
+    command = result['command']
+    if args.require_command_ok and command and (command['rc'] != 0 or command['timed_out']):
+        print('command failed (exit %s%s): %s' % (command['rc'],
+                                                  ', timed out' if command['timed_out'] else '',
+                                                  command['stderr'][-500:]), file=sys.stderr)
+        return 1
+    if args.max_failed is not None and result['failed'] > args.max_failed:
+        print('%d requests failed (at most %d allowed)' % (result['failed'], args.max_failed),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
