@@ -183,7 +183,7 @@ def render(data, out_dir):
     for row in core.ROWS:
         panels = []
         for profile, pdata in data['profiles'].items():
-            reps = [r for r in pdata['reps'] if r['row'] == row]
+            reps = [r for r in pdata['reps'] if r['row'] == row and not core.invalid(r)]
             if reps:
                 panels.append((profile, plot.median_rep(reps), pdata['bounds'].get(row)))
         if panels:
