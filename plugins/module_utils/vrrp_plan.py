@@ -158,7 +158,8 @@ def parse_ip(text, host, variable):
                                         'accepted: give the address)' % (text,))
     prefix_known = '/' in text
     try:
-        net = netaddr.IPNetwork(text if prefix_known else str(ip))
+        # Without a prefix the network is the address itself: no second parse of the text.
+        net = netaddr.IPNetwork(text) if prefix_known else netaddr.IPNetwork(ip)
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise PlanError(host, variable, '%r is not an IP address with a valid prefix' % (text,))
     if net.ip != ip:
@@ -169,19 +170,14 @@ def parse_ip(text, host, variable):
 class Address:
     """An address as given: netaddr network plus whether its prefix was written."""
 
-    __slots__ = ('net', 'prefix_known')
+    __slots__ = ('net', 'prefix_known', 'ip', 'family')
 
     def __init__(self, net, prefix_known):
         self.net = net
         self.prefix_known = prefix_known
-
-    @property
-    def ip(self):
-        return self.net.ip
-
-    @property
-    def family(self):
-        return 'ipv6' if self.net.version == 6 else 'ipv4'
+        # Read once: the plan's checks compare these for every member and VIP.
+        self.ip = net.ip
+        self.family = 'ipv6' if net.version == 6 else 'ipv4'
 
     @property
     def cidr(self):
@@ -526,23 +522,52 @@ def _same_l2(a, b):
     return False
 
 
+def _first_l2_pair(same):
+    """The first pair (i, j), i < j, of instances in `same` that _same_l2 joins, in the
+    order of a loop over every pair, or None. Indexed, so that it costs about one pass
+    over the instances instead of one _same_l2 per pair."""
+    pairs = set()
+    by_link = {}
+    for j, inst in enumerate(same):
+        for host in inst['members']:
+            for i in by_link.setdefault((host, inst['interface']), []):
+                pairs.add((i, j))
+            by_link[(host, inst['interface'])].append(j)
+    width = 32 if same[0]['family'] == 'ipv4' else 128
+    by_net = {}
+    for i, inst in enumerate(same):
+        for vip in inst['vips']:
+            if not vip.endswith(('/32', '/128')):
+                net = netaddr.IPNetwork(vip)
+                by_net.setdefault((net.prefixlen, int(net.network)), set()).add(i)
+    prefixes = set(prefix for prefix, _net in by_net)
+    for j, inst in enumerate(same):
+        for addr in inst['addresses'].values():
+            value = int(netaddr.IPAddress(addr))
+            for prefix in prefixes:
+                mask = ((1 << prefix) - 1) << (width - prefix)
+                for i in by_net.get((prefix, value & mask), ()):
+                    if i != j:
+                        pairs.add((min(i, j), max(i, j)))
+    return min(pairs) if pairs else None
+
+
 def _check_vrid_conflicts(instances, sources):
     by_vrid = {}
     for inst in instances:
         by_vrid.setdefault((inst['vrid'], inst['family']), []).append(inst)
     for (vrid, family), same in sorted(by_vrid.items()):
-        for i in range(len(same)):
-            for j in range(i + 1, len(same)):
-                a, b = same[i], same[j]
-                where = _same_l2(a, b)
-                if where:
-                    host, var = sources[b['group']]['vrid']
-                    if b['vrid_source'].startswith(sources[b['group']]['vips'][1]):
-                        var = b['vrid_source']  # a vrid of one VIP entry
-                    raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s and of '
-                                    'instance %s in group %s is the same on one L2 (%s); give '
-                                    'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
-                                                                  b['name'], b['group'], where))
+        pair = _first_l2_pair(same) if len(same) > 1 else None
+        if pair:
+            a, b = same[pair[0]], same[pair[1]]
+            where = _same_l2(a, b)
+            host, var = sources[b['group']]['vrid']
+            if b['vrid_source'].startswith(sources[b['group']]['vips'][1]):
+                var = b['vrid_source']  # a vrid of one VIP entry
+            raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s and of '
+                            'instance %s in group %s is the same on one L2 (%s); give '
+                            'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
+                                                          b['name'], b['group'], where))
 
 
 def _sync_groups(group, instances):

@@ -12,12 +12,15 @@ web1..webN with ansible_host 192.168.56.11.. and the seed's group_vars
 
 from __future__ import absolute_import, division, print_function
 
+import random
 import zlib
 
 import pytest
 
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
     PlanError,
+    _first_l2_pair,
+    _same_l2,
     derived_vrid,
     master_down_interval,
     parse_ip,
@@ -688,3 +691,28 @@ def test_vrrp_master_must_be_a_member(inventory):
         plan_from_inventory(['web'], hostvars, groups)
     assert exc.value.variable == 'vrrp_master'
     assert "'db9' is not a member" in str(exc.value)
+
+
+def _random_bucket(rnd, size):
+    """Instances of one (VRID, family) bucket: random hosts, interfaces, VIP subnets."""
+    same = []
+    for k in range(size):
+        hosts = rnd.sample(['h%d' % i for i in range(12 * size)], rnd.randint(2, 3))
+        prefix = rnd.choice([24, 28, 32])
+        same.append({
+            'name': 'vi_%d' % k, 'family': 'ipv4', 'interface': rnd.choice(['eth0', 'eth1']),
+            'members': hosts,
+            'vips': ['198.18.%d.%d/%d' % (rnd.randint(0, 15), rnd.randint(1, 254), prefix)],
+            'addresses': dict((h, '198.18.%d.%d' % (rnd.randint(0, 15), rnd.randint(1, 254))) for h in hosts),
+        })
+    return same
+
+
+@pytest.mark.parametrize('seed', range(40))
+def test_indexed_vrid_conflict_search_finds_the_pair_a_pairwise_loop_finds(seed):
+    """The indexed search reports the same first pair as comparing every pair would."""
+    rnd = random.Random(seed)
+    same = _random_bucket(rnd, rnd.randint(2, 12))
+    pairwise = next(((i, j) for i in range(len(same)) for j in range(i + 1, len(same))
+                     if _same_l2(same[i], same[j])), None)
+    assert _first_l2_pair(same) == pairwise
