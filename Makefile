@@ -14,7 +14,7 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults
+        vagrant-test test-faults bench-converge
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
@@ -25,6 +25,7 @@ help:
 	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
 	@echo "make bench         failover benchmark on the lab (make lab first); results in bench/results"
 	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
+	@echo "make bench-converge  site.yml against a plain play of the seed's steps, fresh lab each time"
 
 # --- set-up ------------------------------------------------------------------------------
 $(BIN)/.installed: tests/requirements.txt
@@ -70,8 +71,10 @@ lab-down:
 	@lab/lab.sh down
 
 # --- tests -------------------------------------------------------------------------------
-test: venv collection host-deps unit lint sanity build molecule vagrant-test
-	@echo "==> make test: all passed"
+# Stages (set-up, static checks side by side, Molecule scenarios MOLECULE_JOBS at a time,
+# Vagrant) with a time table at the end: tests/suite.sh.
+test:
+	@tests/suite.sh
 
 unit: venv collection host-deps
 	@echo "==> pytest: unit tests, seed golden test, keepalived -t on rendered configs"
@@ -79,7 +82,9 @@ unit: venv collection host-deps
 
 lint: venv collection
 	@echo "==> ansible-lint (production profile)"
-	$(BIN)/ansible-lint --profile production
+	@# ANSIBLE_HOME in the tree: ansible-lint puts ANSIBLE_HOME/collections before .collections,
+	@# and ~/.ansible/collections may hold a copy of this collection from another checkout.
+	ANSIBLE_HOME=$(CURDIR)/.ansible $(BIN)/ansible-lint --profile production
 
 sanity: venv
 	@echo "==> ansible-test sanity"
@@ -127,6 +132,12 @@ bench-deps: venv $(BIN)/.bench-installed
 
 bench: bench-deps collection
 	@BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python -m bench $(BENCH_ARGS)
+
+# site.yml against the reference play of the seed's steps (bench/reference), fresh
+# containers for each first converge; results in bench/results/converge.
+bench-converge: venv collection engine
+	@lab/image.sh $${LAB_SUITE:-bookworm} >/dev/null
+	@BENCH_COMMAND="make bench-converge $(BENCH_CONVERGE_ARGS)" $(BIN)/python -m bench.converge $(BENCH_CONVERGE_ARGS)
 
 bench-quick: bench-deps collection
 	@BENCH_COMMAND="make bench-quick $(BENCH_ARGS)" $(BIN)/python -m bench --reps 1 --soak 5 \

@@ -1,0 +1,266 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: host_state
+short_description: Read, in one round trip, the files, packages, services and users a role manages
+version_added: "0.2.0"
+description:
+  - Reports the SHA-1, owner, group and mode of files, whether packages are installed,
+    whether systemd units are active and enabled, and whether users exist, all in one
+    module run.
+  - The keepalived and apache roles run it first and then skip, on the controller, every
+    task whose result is already in place (the file's checksum, owner, group and mode are
+    the ones the task would write, the packages are installed, the service runs).
+    A converged host then costs this one round trip instead of two for each file and one
+    for each package and service task. A task that is not skipped runs as usual, with its
+    own check mode and diff.
+  - Changes nothing.
+options:
+  files:
+    description:
+      - Paths of regular files to report. A path that is missing (or not a regular file)
+        is reported with RV(files.exists=false).
+    type: list
+    elements: path
+    default: []
+  packages:
+    description:
+      - Names of packages to report, asked of C(dpkg-query) or else C(rpm).
+      - With neither tool every package is reported as not installed.
+    type: list
+    elements: str
+    default: []
+  services:
+    description:
+      - Names of systemd units to report, asked of C(systemctl show) in one call.
+      - Without systemctl every unit is reported with C(unknown) states.
+    type: list
+    elements: str
+    default: []
+  users:
+    description:
+      - Names of users to report (the host's user database).
+    type: list
+    elements: str
+    default: []
+attributes:
+  check_mode:
+    support: full
+    description: The module changes nothing, so check mode reads the state as usual.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so it has no diff to show.
+  platform:
+    support: full
+    platforms: posix
+notes:
+  - Run it with the privileges of the tasks it stands in for (C(become=true)), or files
+    only root can read are reported without a checksum.
+seealso:
+  - module: ansible.builtin.stat
+  - module: ansible.builtin.package_facts
+  - module: ansible.builtin.service_facts
+author:
+  - failover.keepalived contributors (@failover)
+'''
+
+EXAMPLES = r'''
+- name: Read what this role manages on the host
+  failover.keepalived.host_state:
+    files: [/etc/keepalived/keepalived.conf]
+    packages: [keepalived]
+    services: [keepalived]
+    users: [keepalived_script]
+  become: true
+  register: managed
+
+# The template runs only when the file on the host is not the one it would write.
+- name: Write keepalived.conf
+  ansible.builtin.template:
+    src: keepalived.conf.j2
+    dest: /etc/keepalived/keepalived.conf
+    owner: root
+    group: root
+    mode: "0640"
+  become: true
+  when: >-
+    managed.files['/etc/keepalived/keepalived.conf'] != {'exists': true, 'owner': 'root',
+    'group': 'root', 'mode': '0640',
+    'checksum': lookup('ansible.builtin.template', 'keepalived.conf.j2') | hash('sha1')}
+'''
+
+RETURN = r'''
+files:
+  description: Every path of O(files), with what is there.
+  returned: always
+  type: dict
+  sample:
+    /etc/keepalived/keepalived.conf:
+      exists: true
+      checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
+      owner: root
+      group: root
+      mode: "0640"
+    /etc/keepalived/missing.conf:
+      exists: false
+packages:
+  description: Every name of O(packages), C(true) when it is installed.
+  returned: always
+  type: dict
+  sample: {keepalived: true, curl: false}
+services:
+  description: >-
+    Every unit of O(services), with its C(active) state (C(active), C(inactive),
+    C(failed), ... as C(systemctl is-active) says) and its C(enabled) state (C(enabled),
+    C(disabled), C(static), C(masked), or C(not-found) for a unit systemd does not know).
+  returned: always
+  type: dict
+  sample: {keepalived: {active: active, enabled: enabled}}
+users:
+  description: Every name of O(users), C(true) when the user exists.
+  returned: always
+  type: dict
+  sample: {keepalived_script: true}
+'''
+
+import grp
+import hashlib
+import os
+import pwd
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+
+UNKNOWN = {'active': 'unknown', 'enabled': 'unknown'}
+
+
+def _name(lookup, number):
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def file_state(path):
+    """What is at path, as the roles compare it with what a task would write."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {'exists': False}
+    if not stat.S_ISREG(st.st_mode):
+        return {'exists': False}
+    state = {
+        'exists': True,
+        'owner': _name(pwd.getpwuid, st.st_uid),
+        'group': _name(grp.getgrgid, st.st_gid),
+        'mode': '%04o' % stat.S_IMODE(st.st_mode),
+    }
+    digest = hashlib.sha1()
+    try:
+        with open(path, 'rb') as f:
+            for block in iter(lambda: f.read(65536), b''):
+                digest.update(block)
+    except OSError:
+        return state
+    state['checksum'] = digest.hexdigest()
+    return state
+
+
+def parse_dpkg_query(text):
+    """`dpkg-query -W -f '${Package} ${db:Status-Status}\\n' NAMES` -> installed names."""
+    installed = set()
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 2 and fields[1] == 'installed':
+            installed.add(fields[0].split(':')[0])
+    return installed
+
+
+def parse_rpm_query(text):
+    """`rpm -q --qf '%{NAME}\\n' NAMES` -> installed names (its 'is not installed' lines
+    are not names)."""
+    return set(line.strip() for line in text.splitlines() if line.strip() and ' ' not in line.strip())
+
+
+def installed_packages(module, names):
+    if not names:
+        return set()
+    dpkg = module.get_bin_path('dpkg-query')
+    if dpkg:
+        _rc, out, _err = module.run_command([dpkg, '-W', '-f', '${Package} ${db:Status-Status}\n'] + names)
+        return parse_dpkg_query(out)
+    rpm = module.get_bin_path('rpm')
+    if rpm:
+        _rc, out, _err = module.run_command([rpm, '-q', '--qf', '%{NAME}\n'] + names)
+        return parse_rpm_query(out)
+    return set()
+
+
+def parse_systemctl_show(text, names):
+    """`systemctl show -p Id -p ActiveState -p UnitFileState -p LoadState NAMES` (one block
+    a unit, in the order asked) -> {name: {active, enabled}}."""
+    blocks = [b for b in text.strip('\n').split('\n\n')] if text.strip() else []
+    states = {}
+    for name, block in zip(names, blocks):
+        props = dict(line.split('=', 1) for line in block.splitlines() if '=' in line)
+        if props.get('LoadState') == 'not-found':
+            enabled = 'not-found'
+        else:
+            enabled = props.get('UnitFileState') or 'unknown'
+        states[name] = {'active': props.get('ActiveState') or 'unknown', 'enabled': enabled}
+    return states
+
+
+def service_states(module, names):
+    if not names:
+        return {}
+    systemctl = module.get_bin_path('systemctl')
+    states = {}
+    if systemctl:
+        rc, out, _err = module.run_command(
+            [systemctl, 'show', '--no-pager', '-p', 'Id', '-p', 'LoadState', '-p', 'ActiveState',
+             '-p', 'UnitFileState'] + names)
+        if rc == 0:
+            states = parse_systemctl_show(out, names)
+    return dict((name, states.get(name, dict(UNKNOWN))) for name in names)
+
+
+def user_exists(name):
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            files=dict(type='list', elements='path', default=[]),
+            packages=dict(type='list', elements='str', default=[]),
+            services=dict(type='list', elements='str', default=[]),
+            users=dict(type='list', elements='str', default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    installed = installed_packages(module, params['packages'])
+    module.exit_json(
+        changed=False,
+        files=dict((path, file_state(path)) for path in params['files']),
+        packages=dict((name, name in installed) for name in params['packages']),
+        services=service_states(module, params['services']),
+        users=dict((name, user_exists(name)) for name in params['users']),
+    )
+
+
+if __name__ == '__main__':
+    main()

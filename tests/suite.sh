@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# make test: every test, in stages, with a table of what each stage took at the end.
+#
+#   set-up   the venv, host packages, Docker engine and lab images (make venv ... images)
+#   static   unit, lint, sanity and build, side by side (none waits on another)
+#   molecule every scenario under molecule/, MOLECULE_JOBS at a time (default 2), the
+#            longest first; each has its own containers and network
+#   vagrant  the Vagrant lab (make vagrant-test)
+#
+# Each stage's output goes to build/test/STAGE.log; a stage that fails prints its log and
+# stops the suite (after the stages running beside it end). MOLECULE_SCENARIOS (space
+# separated) picks scenarios; STAGES picks stages (default: all).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+LOGS=build/test
+JOBS=${MOLECULE_JOBS:-2}
+STAGES=${STAGES:-setup static molecule vagrant}
+# Longest first, so that the short ones fill in beside them (seconds measured on a quiet
+# 2-core machine; a scenario not listed here runs last).
+ORDER=(faults bad_input firewall three_nodes default ipv6 active_active)
+mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log "$LOGS"/*.rc
+
+declare -a ROWS=()
+suite_start=$(date +%s)
+failed=
+
+now() { date +%s; }
+row() { ROWS+=("$(printf '| %-28s | %-6s | %7s |' "$1" "$2" "$3")"); }
+fmt() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+
+# run NAME CMD...: one stage in the background, output in $LOGS/NAME.log, exit code and
+# seconds in $LOGS/NAME.rc
+run() {
+  local name=$1; shift
+  (
+    start=$(now)
+    "$@" >"$LOGS/$name.log" 2>&1
+    rc=$?
+    echo "$rc $(($(now) - start))" >"$LOGS/$name.rc"
+  ) &
+}
+
+# collect NAME...: wait for these stages, add their rows, print the log of each failure
+collect() {
+  local name rc secs
+  for name in "$@"; do
+    while [ ! -f "$LOGS/$name.rc" ]; do wait -n 2>/dev/null || sleep 1; done
+    read -r rc secs <"$LOGS/$name.rc"
+    if [ "$rc" -eq 0 ]; then
+      row "$name" passed "$(fmt "$secs")"
+      echo "==> $name: passed in $(fmt "$secs")"
+      # pytest's own closing line, for whoever reads this output
+      [ "$name" != unit ] || grep -E '^[0-9]+ passed' "$LOGS/$name.log" | tail -n 1
+    else
+      row "$name" FAILED "$(fmt "$secs")"
+      echo "==> $name: FAILED (exit $rc) after $(fmt "$secs"); its output:" >&2
+      tail -n 150 "$LOGS/$name.log" >&2
+      failed="$failed $name"
+    fi
+  done
+}
+
+table() {
+  echo
+  echo "==> make test: time per stage (logs in $LOGS/)"
+  printf '| %-28s | %-6s | %7s |\n' stage result time
+  printf '|%s|%s|%s|\n' "------------------------------" "--------" "---------"
+  printf '%s\n' "${ROWS[@]}"
+  printf '| %-28s | %-6s | %7s |\n' total "$([ -z "$failed" ] && echo passed || echo FAILED)" \
+    "$(fmt $(($(now) - suite_start)))"
+}
+
+want() { [[ " $STAGES " == *" $1 "* ]]; }
+
+if want setup; then
+  run setup make --no-print-directory venv collection host-deps images
+  collect setup
+fi
+
+if [ -z "$failed" ] && want static; then
+  for s in unit lint sanity build; do run "$s" make --no-print-directory "$s"; done
+  collect unit lint sanity build
+fi
+
+if [ -z "$failed" ] && want molecule; then
+  all=$(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
+  wanted=${MOLECULE_SCENARIOS:-$all}
+  queue=()
+  for s in "${ORDER[@]}"; do [[ " $(echo $wanted) " == *" $s "* ]] && queue+=("$s"); done
+  for s in $wanted; do [[ " ${ORDER[*]} " == *" $s "* ]] || queue+=("$s"); done
+  running=()
+  for s in "${queue[@]}"; do
+    while [ "${#running[@]}" -ge "$JOBS" ]; do
+      for i in "${!running[@]}"; do
+        if [ -f "$LOGS/molecule-${running[$i]}.rc" ]; then
+          collect "molecule-${running[$i]}"
+          unset 'running[i]'
+        fi
+      done
+      running=("${running[@]}")
+      [ "${#running[@]}" -ge "$JOBS" ] && sleep 2
+    done
+    [ -n "$failed" ] && break
+    echo "==> molecule test -s $s"
+    run "molecule-$s" .venv/bin/molecule test -s "$s"
+    running+=("$s")
+  done
+  for s in "${running[@]}"; do collect "molecule-$s"; done
+fi
+
+if [ -z "$failed" ] && want vagrant; then
+  run vagrant make --no-print-directory vagrant-test
+  collect vagrant
+fi
+
+table
+if [ -n "$failed" ]; then
+  echo "==> make test: FAILED:$failed" >&2
+  echo "stages: $(( ${#ROWS[@]} - $(wc -w <<<"$failed") )) passed, $(wc -w <<<"$failed") failed"
+  exit 1
+fi
+echo "==> make test: all passed"
+echo "stages: ${#ROWS[@]} passed, 0 failed"
