@@ -8,6 +8,7 @@
 Starts probing (every --interval seconds, each request with --timeout), runs --fault at
 t0, and waits until --expect answers --settle times in a row. Prints one JSON line:
   took_ms     t0 -> first answer from --expect
+  fault_ms    t0 -> the --fault command exited
   outage_ms   last answer from another host (or t0) -> first answer from --expect
   failed      probes without an answer
   answers     [[ms since t0, body or null], ...] when they changed (the timeline)
@@ -15,8 +16,12 @@ t0, and waits until --expect answers --settle times in a row. Prints one JSON li
   end_ms      when probing stopped (only with --trace)
 With --wait-fault it keeps probing until the --fault command has exited too (a fault
 that takes a while, such as a playbook run), still bounded by --within + --grace.
+--within counts from the moment the --fault command has exited (fault_ms after the start,
+reported): a fault is in place only then, and docker's own latency on a loaded machine
+is not the failover time.
 Exit 0 when --expect answered within --within seconds, 1 otherwise, 2 on bad use.
-Bounded: it stops at --within + --grace seconds whatever happens. Standard library only.
+Bounded: it stops --within + --grace seconds after the fault command exited, or after
+the start when that command does not exit. Standard library only.
 """
 
 from __future__ import annotations
@@ -48,8 +53,14 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
     timeline, failed, last_other, first_expect, streak = [], 0, None, None, 0
     previous = object()
     every = [] if trace else None
+    fault_ms = None if proc else 0.0
     while time.monotonic() < deadline:
         start = time.monotonic()
+        if fault_ms is None and proc.poll() is not None:
+            # The clock of --within starts when the fault is in place: the fault command's
+            # own latency (docker on a loaded machine) is not the VIP's failover time.
+            fault_ms = round((start - t0) * 1000, 1)
+            deadline = start + within + grace
         body = fetch(url, timeout)
         ms = round((start - t0) * 1000, 1)
         if every is not None:
@@ -78,13 +89,16 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
             proc.kill()
             _out, fault_err = proc.communicate()
         fault_rc = proc.returncode
+        if fault_ms is None:
+            fault_ms = round((time.monotonic() - t0) * 1000, 1)
     end_ms = round((time.monotonic() - t0) * 1000, 1)
     took = first_expect if streak >= settle else None
     outage = None if took is None else round(took - (last_other or 0.0), 1)
     extra = {'trace': every, 'end_ms': end_ms} if trace else {}
     return dict(extra, **{
         'url': url, 'expect': expect, 'within_ms': within * 1000, 'took_ms': took,
-        'outage_ms': outage, 'failed': failed, 'ok': took is not None and took <= within * 1000,
+        'outage_ms': outage, 'failed': failed, 'fault_ms': fault_ms,
+        'ok': took is not None and took <= within * 1000 + fault_ms,
         'fault': fault, 'fault_rc': fault_rc, 'fault_stderr': (fault_err or '').strip()[-500:],
         'answers': timeline,
     })

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""lab/probe.py against a local HTTP server on 127.0.0.1 whose page turns from web1 to
+web2 at a set time: the clock of --within starts when the fault command has exited."""
+
+from __future__ import absolute_import, division, print_function
+
+import importlib.util
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+PROBE = Path(__file__).resolve().parents[3] / 'lab' / 'probe.py'
+spec = importlib.util.spec_from_file_location('lab_probe', str(PROBE))
+probe_py = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(probe_py)
+
+
+@pytest.fixture
+def vip():
+    """A server that answers web1 until `switch_at` seconds after `start()`, then web2."""
+    state = {'t0': None, 'switch_at': 0.0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            t0 = state['t0']
+            body = b'web2' if t0 is not None and time.monotonic() - t0 >= state['switch_at'] else b'web1'
+            self.send_response(200)
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def start(switch_at):
+        state['switch_at'] = switch_at
+        state['t0'] = time.monotonic()
+        return 'http://127.0.0.1:%d/' % server.server_port
+
+    yield start
+    server.shutdown()
+    server.server_close()
+
+
+def test_within_counts_from_the_exit_of_a_slow_fault_command(vip):
+    url = vip(0.6)
+    result = probe_py.probe(url, 'web2', 0.3, fault='sleep 0.5', grace=1.0)
+    assert result['fault_ms'] >= 500
+    assert 550 <= result['took_ms'] <= 900
+    assert result['ok'] is True
+
+
+def test_a_move_later_than_within_after_an_instant_fault_fails(vip):
+    url = vip(0.6)
+    result = probe_py.probe(url, 'web2', 0.3, fault='true', grace=1.0)
+    assert result['fault_ms'] < 300
+    assert result['took_ms'] >= 550
+    assert result['ok'] is False
+
+
+def test_no_move_at_all_fails_and_stops_at_the_bound(vip):
+    url = vip(60)
+    start = time.monotonic()
+    result = probe_py.probe(url, 'web2', 0.2, fault='true', grace=0.3)
+    assert result['ok'] is False and result['took_ms'] is None
+    assert time.monotonic() - start < 3
