@@ -56,13 +56,13 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
     fault_ms = None if proc else 0.0
     while time.monotonic() < deadline:
         start = time.monotonic()
+        body = fetch(url, timeout)
+        ms = round((start - t0) * 1000, 1)
         if fault_ms is None and proc.poll() is not None:
             # The clock of --within starts when the fault is in place: the fault command's
             # own latency (docker on a loaded machine) is not the VIP's failover time.
-            fault_ms = round((start - t0) * 1000, 1)
+            fault_ms = ms
             deadline = start + within + grace
-        body = fetch(url, timeout)
-        ms = round((start - t0) * 1000, 1)
         if every is not None:
             every.append([ms, body])
         if body != previous:

@@ -10,7 +10,7 @@ for f in /etc/keepalived/keepalived.conf \
          /etc/systemd/system/keepalived.service.d/50-failover-keepalived.conf \
          /usr/local/libexec/failover-keepalived/keepalived-config-check \
          /etc/apache2/conf-enabled/failover-keepalived.conf \
-         /var/www/html/index.html /var/www/html/healthz \
+         /var/www/html/index.html \
          /etc/passwd /etc/group /etc/shadow; do
     if [ -e "$f" ]; then
         echo "$(sha256sum < "$f" | cut -c1-64) $(stat -c '%a %U:%G' "$f") $f"

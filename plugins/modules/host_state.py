@@ -27,7 +27,7 @@ options:
   files:
     description:
       - Paths of regular files to report. A path that is missing (or not a regular file)
-        is reported with RV(files.exists=false).
+        is reported with C(exists) false in RV(files).
     type: list
     elements: path
     default: []
@@ -61,6 +61,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Runs on the managed host, whose files, packages and units it reads.
 notes:
   - Run it with the privileges of the tasks it stands in for (C(become=true)), or files
     only root can read are reported without a checksum.
@@ -207,7 +208,7 @@ def installed_packages(module, names):
 def parse_systemctl_show(text, names):
     """`systemctl show -p Id -p ActiveState -p UnitFileState -p LoadState NAMES` (one block
     a unit, in the order asked) -> {name: {active, enabled}}."""
-    blocks = [b for b in text.strip('\n').split('\n\n')] if text.strip() else []
+    blocks = text.strip('\n').split('\n\n') if text.strip() else []
     states = {}
     for name, block in zip(names, blocks):
         props = dict(line.split('=', 1) for line in block.splitlines() if '=' in line)

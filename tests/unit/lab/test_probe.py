@@ -60,11 +60,11 @@ def test_within_counts_from_the_exit_of_a_slow_fault_command(vip):
 
 
 def test_a_move_later_than_within_after_an_instant_fault_fails(vip):
-    url = vip(0.6)
-    result = probe_py.probe(url, 'web2', 0.3, fault='true', grace=1.0)
-    assert result['fault_ms'] < 300
-    assert result['took_ms'] >= 550
+    url = vip(2.0)
+    result = probe_py.probe(url, 'web2', 0.3, fault='true', grace=1.5)
     assert result['ok'] is False
+    # seen after the bound, or not at all before the probe stopped
+    assert result['took_ms'] is None or result['took_ms'] > 300 + result['fault_ms']
 
 
 def test_no_move_at_all_fails_and_stops_at_the_bound(vip):
