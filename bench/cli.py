@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from bench import core, faults, lab, scale
+from bench import converge, core, faults, lab, scale
 
 DEFAULT_OUT = core.ROOT / 'bench' / 'results'
 ATTEMPTS = 3  # per repetition, when the fault command itself fails
@@ -231,7 +231,9 @@ def report_markdown(data, summaries, pngs):
     if soaks:
         lines += ['## No fault: probing the steady state', '', core.render_soak_table(soaks), '']
     if data.get('convergence'):
-        lines += ['## Convergence', '', core.render_convergence_table(data['convergence']), '']
+        conv = data['convergence']
+        lines += ['## Convergence', '', converge.render_table(conv['summary'], conv['reps'])
+                  if 'summary' in conv else core.render_convergence_table(conv), '']
     if data.get('plan_scale'):
         exp = core.growth_exponent(data['plan_scale'])
         lines += ['## Plan module cost on synthetic inventories', '',
@@ -328,8 +330,8 @@ def main(argv=None):
                                                     playbook=not args.scale_no_playbook, log=log)
             save()
         if not args.no_convergence:
-            log('convergence: the lab goes down and up again')
-            data['convergence'] = scale.convergence(args.work, log=log)
+            log('convergence: site.yml against the reference play, on fresh containers')
+            data['convergence'] = converge.measure(1, args.work, log=log)
             deployed = 'seed'
             save()
         for profile in args.profiles:

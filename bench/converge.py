@@ -107,6 +107,22 @@ def converge_once(name, workdir, rep, log):
     return times, ok_per_host
 
 
+def measure(reps, workdir, log=print):
+    """reps pairs of fresh converges; leaves the lab with site.yml deployed, as `make lab`
+    does. Returns {'reps': [...], 'summary': summarize(...)}."""
+    records = []
+    try:
+        for rep in range(1, reps + 1):
+            record = {'tasks': {}}
+            for name in order(rep):
+                record[name], record['tasks'][name] = converge_once(name, workdir, rep, log)
+            records.append(record)
+    finally:
+        if not records or order(len(records))[-1] != 'site.yml':
+            lab.run_playbook({}, os.path.join(workdir, 'restore.log'))
+    return {'reps': records, 'summary': summarize(records)}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog='python -m bench.converge', description=__doc__.splitlines()[0])
     p.add_argument('--reps', type=int, default=3, help='repetitions, each a pair of fresh converges (default 3)')
@@ -126,22 +142,13 @@ def main(argv=None):
 
     data = {'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench.converge'),
             'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
-            'loadavg_start': [round(x, 2) for x in os.getloadavg()], 'reps': []}
+            'loadavg_start': [round(x, 2) for x in os.getloadavg()]}
     try:
-        for rep in range(1, args.reps + 1):
-            record = {'tasks': {}}
-            for name in order(rep):
-                record[name], record['tasks'][name] = converge_once(name, workdir, rep, log)
-            data['reps'].append(record)
+        data.update(measure(args.reps, workdir, log))
     except (lab.LabError, subprocess.TimeoutExpired) as exc:
         print('ERROR: %s' % exc, file=sys.stderr)
         return 1
-    finally:
-        # Leave the lab as `make lab` does: site.yml deployed on it.
-        if not data['reps'] or order(len(data['reps']))[-1] != 'site.yml':
-            lab.run_playbook({}, os.path.join(workdir, 'restore.log'))
     data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
-    data['summary'] = summarize(data['reps'])
     table = render_table(data['summary'], data['reps'])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

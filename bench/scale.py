@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Convergence figures (site.yml on a fresh lab, then again) and the cost of the plan
-on synthetic inventories: plan_from_inventory in process, and the vrrp_plan module
-through ansible-playbook on connection local with run_once (it never connects anywhere).
+"""The cost of the plan on synthetic inventories: plan_from_inventory in process, and the
+vrrp_plan module through ansible-playbook on connection local with run_once (it never
+connects anywhere). Convergence is bench/converge.py.
 """
 
 from __future__ import annotations
@@ -174,30 +174,3 @@ def plan_scaling(sizes=SIZES, repeats=3, playbook=True, log=print):
                 row['playbook_wall_s'], row['playbook_task_s'])))
         rows.append(row)
     return rows
-
-
-def convergence(workdir, log=print):
-    """`lab/lab.sh down`, `lab/lab.sh up`, site.yml (first run), site.yml again."""
-    steps = []
-
-    def step(name, cmd, timeout):
-        start = time.monotonic()
-        res = subprocess.run(cmd, capture_output=True, text=True, cwd=str(core.ROOT), timeout=timeout, check=False)
-        seconds = round(time.monotonic() - start, 1)
-        if res.returncode != 0:
-            raise lab.LabError('%s failed (exit %d): %s' % (name, res.returncode, (res.stderr or res.stdout)[-600:]))
-        steps.append({'name': name, 'seconds': seconds, 'result': 'ok'})
-        log('convergence: %s: %.1f s' % (name, seconds))
-
-    step('lab/lab.sh down', ['lab/lab.sh', 'down'], 180)
-    step('lab/lab.sh up (containers, systemd booted)', ['lab/lab.sh', 'up'], 300)
-    for name in ('site.yml, first run on the fresh lab', 'site.yml, second run (idempotent)'):
-        log_path = os.path.join(workdir, 'convergence-%d.log' % len(steps))
-        seconds, rec, rc = lab.run_playbook({}, log_path)
-        changed = sum(h['changed'] for h in rec.values())
-        failed = sum(h['failed'] + h['unreachable'] for h in rec.values())
-        if rc != 0 or failed:
-            raise lab.LabError('%s failed (exit %d); see %s' % (name, rc, log_path))
-        steps.append({'name': name, 'seconds': seconds, 'result': 'changed=%d' % changed, 'recap': rec})
-        log('convergence: %s: %.1f s (changed=%d)' % (name, seconds, changed))
-    return {'steps': steps}
