@@ -132,47 +132,13 @@ users:
   sample: {keepalived_script: true}
 '''
 
-import grp
-import hashlib
-import os
 import pwd
-import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.failover.keepalived.plugins.module_utils.host_files import file_state
+
 UNKNOWN = {'active': 'unknown', 'enabled': 'unknown'}
-
-
-def _name(lookup, number):
-    try:
-        return lookup(number)[0]
-    except KeyError:
-        return str(number)
-
-
-def file_state(path):
-    """What is at path, as the roles compare it with what a task would write."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return {'exists': False}
-    if not stat.S_ISREG(st.st_mode):
-        return {'exists': False}
-    state = {
-        'exists': True,
-        'owner': _name(pwd.getpwuid, st.st_uid),
-        'group': _name(grp.getgrgid, st.st_gid),
-        'mode': '%04o' % stat.S_IMODE(st.st_mode),
-    }
-    digest = hashlib.sha1()
-    try:
-        with open(path, 'rb') as f:
-            for block in iter(lambda: f.read(65536), b''):
-                digest.update(block)
-    except OSError:
-        return state
-    state['checksum'] = digest.hexdigest()
-    return state
 
 
 def parse_dpkg_query(text):

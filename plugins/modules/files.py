@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: files
+short_description: Write several small files in one round trip, all or none
+version_added: "0.3.0"
+description:
+  - Puts each file of O(files) in place with the given content, owner, group and mode,
+    creating missing parent directories. A file whose content, owner, group and mode are
+    already the ones given is left alone.
+  - One module run for what would be one M(ansible.builtin.copy) or
+    M(ansible.builtin.template) task, and so two or three round trips, per file. The
+    keepalived and apache roles render the content on the controller
+    (P(ansible.builtin.template#lookup)) and write the files of one step with one call.
+  - All or none. Every new content is written to a temporary file next to its
+    destination and checked with its O(files[].validate) command first; only when every
+    file passed does any file replace the old one, each by an atomic rename. A failed
+    check leaves every file on the host as it was.
+options:
+  files:
+    description: The files to put in place.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      path:
+        description: Absolute path of the file.
+        type: path
+        required: true
+      content:
+        description: The whole content of the file.
+        type: str
+        required: true
+      owner:
+        description: Owner of the file, and of the parent directories the module creates.
+        type: str
+        default: root
+      group:
+        description: Group of the file, and of the parent directories the module creates.
+        type: str
+        default: root
+      mode:
+        description: Mode of the file, in octal as a string (V("0644")).
+        type: str
+        default: "0644"
+      validate:
+        description:
+          - A command that checks the new content before it replaces the file; C(%s) is
+            the path of the temporary file. Run without a shell.
+        type: str
+      diff:
+        description:
+          - Whether diff mode shows this file's content. Off for files that hold secrets.
+        type: bool
+        default: true
+  directory_mode:
+    description: Mode of the parent directories the module creates.
+    type: str
+    default: "0755"
+attributes:
+  check_mode:
+    support: full
+    description: Reports which files would change, and how with diff mode, without writing.
+  diff_mode:
+    support: full
+    description: One diff per file whose content changes, except files with O(files[].diff=false).
+  platform:
+    support: full
+    platforms: posix
+notes:
+  - Meant for small text files (configuration, scripts): the content travels in the
+    module's arguments, which C(-vvv) shows. Not for files that hold secrets: the keepalived
+    role writes keepalived.conf (C(keepalived_auth_pass)) with M(ansible.builtin.template).
+seealso:
+  - module: ansible.builtin.copy
+  - module: ansible.builtin.template
+  - module: failover.keepalived.host_state
+author:
+  - failover.keepalived contributors (@failover)
+'''
+
+EXAMPLES = r'''
+- name: Write the Apache settings and the index page in one round trip
+  failover.keepalived.files:
+    files:
+      - path: /etc/apache2/conf-enabled/failover-keepalived.conf
+        content: "{{ lookup('ansible.builtin.template', 'failover-keepalived.conf.j2') }}"
+      - path: /var/www/html/index.html
+        content: "{{ inventory_hostname }}\n"
+  become: true
+  register: apache_files
+
+- name: Write a script only if the shell accepts it
+  failover.keepalived.files:
+    files:
+      - path: /usr/local/libexec/example/check
+        content: "#!/bin/sh\nexit 0\n"
+        mode: "0755"
+        validate: /bin/sh -n %s
+  become: true
+'''
+
+RETURN = r'''
+files:
+  description: >-
+    Every path of O(files): C(written) when its content was (or in check mode would be)
+    replaced, C(attributes) when only owner, group or mode changed, C(unchanged) otherwise.
+  returned: always
+  type: dict
+  sample:
+    /etc/apache2/conf-enabled/failover-keepalived.conf: written
+    /var/www/html/index.html: unchanged
+'''
+
+import hashlib
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+
+from ansible_collections.failover.keepalived.plugins.module_utils.host_files import file_state
+
+MAX_DIFF_BYTES = 64 * 1024
+
+
+def _missing_dirs(path):
+    """The parent directories of path that do not exist, outermost first."""
+    missing = []
+    parent = os.path.dirname(path)
+    while parent and not os.path.isdir(parent):
+        missing.append(parent)
+        parent = os.path.dirname(parent)
+    return missing[::-1]
+
+
+def _diff(path, state, content):
+    before = ''
+    if state['exists']:
+        try:
+            with open(path, 'rb') as f:
+                data = f.read(MAX_DIFF_BYTES + 1)
+            before = to_text(data, errors='surrogate_or_replace') if len(data) <= MAX_DIFF_BYTES \
+                else '(more than %d bytes: not shown)\n' % MAX_DIFF_BYTES
+        except OSError as exc:
+            before = '(not readable: %s)\n' % to_native(exc)
+    return {'before_header': path, 'after_header': path, 'before': before, 'after': content}
+
+
+def _plan(spec):
+    """What the file of spec needs: 'write' (content), 'attributes' or None."""
+    state = file_state(spec['path'])
+    data = to_bytes(spec['content'], errors='surrogate_or_strict')
+    if not state['exists'] or state.get('checksum') != hashlib.sha1(data).hexdigest():
+        return 'write', state, data
+    if (state['owner'], state['group'], state['mode']) != (spec['owner'], spec['group'], spec['mode']):
+        return 'attributes', state, data
+    return None, state, data
+
+
+def _set_attributes(module, spec, path, changed=False):
+    changed = module.set_owner_if_different(path, spec['owner'], changed)
+    changed = module.set_group_if_different(path, spec['group'], changed)
+    return module.set_mode_if_different(path, spec['mode'], changed)
+
+
+def _stage(module, spec, data, dir_mode):
+    """Write data to a temporary file next to spec's path, with its attributes, and run
+    its validate command; returns the temporary path, or fails (removing it)."""
+    path = spec['path']
+    for directory in _missing_dirs(path):
+        os.mkdir(directory)
+        _set_attributes(module, dict(spec, mode=dir_mode), directory)
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+        _set_attributes(module, spec, tmp)
+        if spec['validate']:
+            if '%s' not in spec['validate']:
+                raise ValueError('validate must contain %%s: %s' % spec['validate'])
+            rc, out, err = module.run_command(spec['validate'] % tmp)
+            if rc != 0:
+                raise ValueError('the new content of %s failed its check (%s, rc %d): %s%s'
+                                 % (path, spec['validate'], rc, out, err))
+    except Exception as exc:
+        os.unlink(tmp)
+        raise exc
+    return tmp
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            files=dict(type='list', elements='dict', required=True, options=dict(
+                path=dict(type='path', required=True),
+                content=dict(type='str', required=True, no_log=False),
+                owner=dict(type='str', default='root'),
+                group=dict(type='str', default='root'),
+                mode=dict(type='str', default='0644'),
+                validate=dict(type='str'),
+                diff=dict(type='bool', default=True),
+            )),
+            directory_mode=dict(type='str', default='0755'),
+        ),
+        supports_check_mode=True,
+    )
+    specs = module.params['files']
+    paths = [s['path'] for s in specs]
+    for spec in specs:
+        if not os.path.isabs(spec['path']):
+            module.fail_json(msg='path %s is not absolute' % spec['path'])
+    if len(set(paths)) != len(paths):
+        module.fail_json(msg='a path is listed twice: %s' % ', '.join(sorted(p for p in set(paths) if paths.count(p) > 1)))
+
+    plans = [(spec,) + _plan(spec) for spec in specs]
+    result = dict(changed=False, files={}, diff=[])
+    for spec, need, state, data in plans:
+        result['files'][spec['path']] = need == 'write' and 'written' or need or 'unchanged'
+        if need:
+            result['changed'] = True
+        if need == 'write' and module._diff and spec['diff']:
+            result['diff'].append(_diff(spec['path'], state, spec['content']))
+    if module.check_mode or not result['changed']:
+        module.exit_json(**result)
+
+    staged = []
+    try:
+        for spec, need, _state, data in plans:
+            if need == 'write':
+                staged.append((spec, _stage(module, spec, data, module.params['directory_mode'])))
+    except Exception as exc:
+        for _spec, tmp in staged:
+            os.unlink(tmp)
+        module.fail_json(msg='no file written: %s' % to_native(exc), files=dict((p, 'unchanged') for p in paths))
+    for spec, tmp in staged:
+        module.atomic_move(tmp, spec['path'], keep_dest_attrs=False)
+    # atomic_move gives a file it creates the umask's mode: set the attributes again.
+    for spec, need, _state, _data in plans:
+        if need:
+            _set_attributes(module, spec, spec['path'])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
