@@ -54,6 +54,22 @@ options:
         RV(instances[].holds_vips)).
     type: bool
     default: true
+  expect:
+    description:
+      - The states this host should be in, as the VRRP plan gives them (the keepalived
+        role's C(keepalived_vrrp_instances): each item's C(name), C(state) MASTER or
+        BACKUP, and C(nopreempt), with which MASTER and BACKUP both count). The module
+        then reports RV(mismatches) and, with O(wait), reads again until there are none.
+    type: list
+    elements: dict
+  wait:
+    description:
+      - With O(expect), seconds to keep reading (every 0.2 s) until this host is in the
+        expected states, keepalived not running counting as a mismatch. One module run
+        instead of a retried task: the answer comes as soon as the states are reached.
+      - Never fails because of a mismatch; check RV(mismatches).
+    type: float
+    default: 0
 attributes:
   check_mode:
     support: full
@@ -121,6 +137,14 @@ EXAMPLES = r'''
              | failover.keepalived.vrrp_group_verdict }}
       run_once: true
 
+- name: Wait up to 10 s until this host is in its planned states, in one module run
+  failover.keepalived.vrrp_status:
+    expect: "{{ keepalived_vrrp_instances }}"
+    wait: 10
+  become: true
+  register: vrrp
+  failed_when: vrrp.mismatches != []
+
 - name: Wait on web2 until it has taken over vi_web (after stopping keepalived on web1)
   failover.keepalived.vrrp_status:
   become: true
@@ -132,6 +156,19 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+mismatches:
+  description: >-
+    With O(expect), what keeps the host from the expected states, as sentences (C([])
+    once they are reached), after the last reading.
+  returned: when O(expect) is given
+  type: list
+  elements: str
+  sample: ["vi_web: MASTER planned, BACKUP now"]
+waited:
+  description: With O(expect), seconds spent reading until the last answer.
+  returned: when O(expect) is given
+  type: float
+  sample: 2.41
 running:
   description: Whether keepalived runs (the pid file names a live keepalived process).
   returned: always
@@ -306,6 +343,7 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
     parse_ip_json,
     parse_ip_oneline,
     parse_json_dump,
+    state_mismatches,
     summarize,
 )
 
@@ -313,6 +351,8 @@ PROC = '/proc'
 DUMP_NAME = 'keepalived.json'
 DEFAULT_TMPDIR = '/tmp'
 POLL_INTERVAL = 0.05
+# s between two readings while waiting for the expected states (option wait).
+WAIT_INTERVAL = 0.2
 SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/local/sbin']
 
 
@@ -447,32 +487,17 @@ def read_addresses(module):
     return parse_ip_oneline(out), None
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            pid_file=dict(type='path', default='/run/keepalived.pid'),
-            timeout=dict(type='float', default=5),
-            require_running=dict(type='bool', default=False),
-            check_addresses=dict(type='bool', default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    if params['timeout'] < 0:
-        module.fail_json(msg='timeout must be 0 or more seconds, got %s' % params['timeout'])
-
+def read_status(module, params):
+    """One reading of keepalived's state: (result, None), or (result, why) when keepalived
+    does not run (or stopped while being asked). Other errors fail the module."""
     result = dict(changed=False, running=False, pid=None, instances=[], state={},
                   master_instances=[])
 
     pid, why_not = read_pid(params['pid_file'])
     if pid is None:
-        if params['require_running']:
-            module.fail_json(msg='keepalived is not running: %s (is the service started? '
-                                 'is pid_file right?)' % why_not, **result)
         if why_not.startswith('stale') or why_not.startswith('cannot'):
-            module.warn(why_not)
-        result['msg'] = 'keepalived is not running: %s' % why_not
-        module.exit_json(**result)
+            result['warning'] = why_not
+        return result, 'keepalived is not running: %s' % why_not
 
     result.update(running=True, pid=pid)
     binary = keepalived_binary(module, pid)
@@ -491,11 +516,8 @@ def main():
         os.kill(pid, signum)
     except OSError as exc:
         if exc.errno == errno.ESRCH:
-            if params['require_running']:
-                module.fail_json(msg='keepalived (pid %d) stopped while being asked for its state' % pid,
-                                 **result)
-            result.update(running=False, msg='keepalived (pid %d) stopped while being asked for its state' % pid)
-            module.exit_json(**result)
+            result['running'] = False
+            return result, 'keepalived (pid %d) stopped while being asked for its state' % pid
         module.fail_json(msg='cannot send signal %d to keepalived (pid %d): %s%s'
                              % (signum, pid, exc.strerror, _become_hint(exc)), **result)
 
@@ -524,6 +546,54 @@ def main():
 
     result['instances'] = instances
     result.update(summarize(instances))
+    return result, None
+
+
+def main(sleep=time.sleep, clock=time.monotonic):
+    module = AnsibleModule(
+        argument_spec=dict(
+            pid_file=dict(type='path', default='/run/keepalived.pid'),
+            timeout=dict(type='float', default=5),
+            require_running=dict(type='bool', default=False),
+            check_addresses=dict(type='bool', default=True),
+            expect=dict(type='list', elements='dict'),
+            wait=dict(type='float', default=0),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    for name in ('timeout', 'wait'):
+        if params[name] < 0:
+            module.fail_json(msg='%s must be 0 or more seconds, got %s' % (name, params[name]))
+    expect = params['expect']
+    if expect is not None:
+        for i, inst in enumerate(expect):
+            if not isinstance(inst.get('name'), str) or inst.get('state') not in ('MASTER', 'BACKUP'):
+                module.fail_json(msg='expect[%d] needs a name and a state (MASTER or BACKUP), got %r'
+                                     % (i, inst))
+
+    start = clock()
+    deadline = start + (params['wait'] if expect is not None else 0)
+    while True:
+        result, why_not = read_status(module, params)
+        if expect is not None:
+            result['mismatches'] = [why_not] if why_not else state_mismatches(result['state'], expect)
+            done = not result['mismatches']
+        else:
+            done = True
+        if done or clock() >= deadline:
+            break
+        sleep(WAIT_INTERVAL)
+    if expect is not None:
+        result['waited'] = round(clock() - start, 2)
+    warning = result.pop('warning', None)
+    if why_not:
+        if params['require_running']:
+            module.fail_json(msg='%s (is the service started? is pid_file right?)' % why_not
+                             if why_not.startswith('keepalived is not running') else why_not, **result)
+        if warning:
+            module.warn(warning)
+        result['msg'] = why_not
     module.exit_json(**result)
 
 

@@ -370,3 +370,66 @@ def test_negative_timeout_is_refused(host, capsys):
     result = host().run(capsys, timeout=-1)
     assert result['failed'] is True
     assert 'timeout must be 0 or more' in result['msg']
+
+
+# --- expect and wait: the keepalived role's wait for the planned states -------------------
+
+PLANNED_MASTER = [{'name': 'vi_status', 'state': 'MASTER', 'nopreempt': False, 'priority': 101}]
+
+
+def test_expected_states_reached_at_once_cost_one_reading(host, capsys):
+    h = host(dump='bookworm-master')
+    result = h.run(capsys, expect=PLANNED_MASTER, wait=5)
+    assert result['_rc'] == 0 and result['mismatches'] == []
+    assert h.kills == [(PID, JSON_SIGNAL)]
+    assert result['waited'] < 1
+
+
+def test_without_wait_a_mismatch_is_reported_after_one_reading(host, capsys):
+    h = host(dump='trixie-backup')
+    planned = [{'name': 'vi_status', 'state': 'MASTER'}]
+    result = h.run(capsys, expect=planned)
+    assert result['_rc'] == 0 and 'failed' not in result
+    assert result['mismatches'] == ['vi_status: MASTER planned, BACKUP now']
+    assert len(h.kills) == 1
+
+
+def test_wait_reads_again_until_the_planned_state_is_reached(host, capsys, monkeypatch):
+    monkeypatch.setattr(mod, 'WAIT_INTERVAL', 0.01)
+    h = host(dump='trixie-backup')
+    planned = [{'name': 'vi_status', 'state': 'MASTER'}]
+
+    def becomes_master_on_the_third_reading():
+        if len(h.kills) == 3:
+            h.dump = 'bookworm-master'
+        h.write_dump()
+    h.kill_action = becomes_master_on_the_third_reading
+    result = h.run(capsys, expect=planned, wait=5)
+    assert result['mismatches'] == [] and result['state'] == {'vi_status': 'MASTER'}
+    assert len(h.kills) == 3
+
+
+def test_wait_is_bounded_and_reports_what_was_not_reached(host, capsys, monkeypatch):
+    monkeypatch.setattr(mod, 'WAIT_INTERVAL', 0.05)
+    h = host(dump='trixie-backup')
+    result = h.run(capsys, expect=[{'name': 'vi_status', 'state': 'MASTER'}], wait=0.3)
+    assert result['_rc'] == 0
+    assert result['mismatches'] == ['vi_status: MASTER planned, BACKUP now']
+    assert 0.3 <= result['waited'] < 2
+    assert 2 <= len(h.kills) <= 8
+
+
+def test_wait_counts_keepalived_not_running_yet_as_a_mismatch(host, capsys, monkeypatch):
+    monkeypatch.setattr(mod, 'WAIT_INTERVAL', 0.01)
+    h = host(dump='bookworm-master')
+    h.pid_file.unlink()
+    result = h.run(capsys, expect=PLANNED_MASTER, wait=0.05)
+    assert result['_rc'] == 0 and result['running'] is False
+    assert len(result['mismatches']) == 1 and 'keepalived is not running: no pid file' in result['mismatches'][0]
+    assert h.kills == []
+
+
+@pytest.mark.parametrize('expect', [[{'state': 'MASTER'}], [{'name': 'vi_status', 'state': 'FAULT'}]])
+def test_expect_needs_a_name_and_a_planned_state(host, capsys, expect):
+    result = host().run(capsys, expect=expect)
+    assert result['_rc'] == 1 and 'needs a name and a state (MASTER or BACKUP)' in result['msg']
