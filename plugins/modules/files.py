@@ -75,9 +75,10 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Runs on the managed host, whose files it writes.
 notes:
-  - Meant for small text files (configuration, scripts): the content travels in the
-    module's arguments, which C(-vvv) shows. Not for files that hold secrets: the keepalived
+  - Meant for small text files (configuration, scripts); the content travels in the
+    module's arguments, which C(-vvv) shows. Not for files that hold secrets; the keepalived
     role writes keepalived.conf (C(keepalived_auth_pass)) with M(ansible.builtin.template).
 seealso:
   - module: ansible.builtin.copy

@@ -57,7 +57,7 @@ options:
   expect:
     description:
       - The states this host should be in, as the VRRP plan gives them (the keepalived
-        role's C(keepalived_vrrp_instances): each item's C(name), C(state) MASTER or
+        role's C(keepalived_vrrp_instances), each item's C(name), C(state) MASTER or
         BACKUP, and C(nopreempt), with which MASTER and BACKUP both count). The module
         then reports RV(mismatches) and, with O(wait), reads again until there are none.
     type: list
@@ -66,7 +66,7 @@ options:
     description:
       - With O(expect), seconds to keep reading (every 0.2 s) until this host is in the
         expected states, keepalived not running counting as a mismatch. One module run
-        instead of a retried task: the answer comes as soon as the states are reached.
+        instead of a retried task; the answer comes as soon as the states are reached.
       - Never fails because of a mismatch; check RV(mismatches).
     type: float
     default: 0
