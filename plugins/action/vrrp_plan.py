@@ -28,7 +28,10 @@ class ActionModule(ActionBase):
             argument_spec=dict(groups=dict(type='list', elements='raw', required=True)),
         )
         try:
-            plan = plan_from_inventory(args['groups'], task_vars['hostvars'], task_vars['groups'])
+            # the whole inventory: VRIDs of the groups this run does not deploy are
+            # checked against the deployed ones and kept out of the derived ones
+            plan = plan_from_inventory(args['groups'], task_vars['hostvars'], task_vars['groups'],
+                                       inventory_wide=True)
         except (PlanError, ImportError) as exc:
             result.update(failed=True, msg=str(exc))
             if isinstance(exc, PlanError):

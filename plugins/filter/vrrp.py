@@ -34,11 +34,13 @@ def vrrp_cidr(address):
 
 
 @_plan_error
-def vrrp_plan(group_specs, hostvars, groups):
-    """The plan of the vrrp_plan module, for groups of the inventory."""
+def vrrp_plan(group_specs, hostvars, groups, inventory_wide=True):
+    """The plan of the vrrp_plan module, for groups of the inventory: like the module,
+    it reads the VRIDs of the inventory's other VRRP groups (inventory_wide=False: only
+    the groups given)."""
     if isinstance(group_specs, (str, dict)):
         group_specs = [group_specs]
-    return plan_from_inventory(group_specs, hostvars, groups)
+    return plan_from_inventory(group_specs, hostvars, groups, inventory_wide=inventory_wide)
 
 
 def vrrp_peers(plan, host, instance=None):

@@ -9,6 +9,11 @@ data), so the plan is computed in exactly one place.
 
 Every error is a :class:`PlanError` that names the host and the variable, and is raised
 before anything is returned, so a caller that stops on it has changed no host.
+
+VRIDs are checked, and derived, across the whole inventory when the caller asks for it
+(``inventory_wide``, as the action plugin does): the inventory's other VRRP groups are
+read for their VRIDs only (see :func:`plan_groups` and :func:`_assign_vrids`, and
+docs/topologies.md, "VRIDs across the inventory").
 """
 
 from __future__ import absolute_import, division, print_function
@@ -196,21 +201,25 @@ def vip_to_cidr(text, host='?', variable='address'):
 # --- reading the inventory ------------------------------------------------------------
 
 class Member:
-    __slots__ = ('name', 'addresses', 'priority', 'priority_var')
+    __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var')
 
-    def __init__(self, name, addresses, priority, priority_var):
+    def __init__(self, name, addresses, priority, priority_var, address_vars=None):
         self.name = name
         self.addresses = addresses  # family -> Address
+        self.address_vars = address_vars or {}  # family -> the variable it came from
         self.priority = priority
         self.priority_var = priority_var
 
 
-def _settings_of_group(name, members_vars, overrides, override_label):
+def _settings_of_group(name, members_vars, overrides, override_label, keys=None):
     """Group-level settings: explicit overrides, else the members' vrrp_* vars, which
-    must then be the same on every member (they normally come from group_vars)."""
+    must then be the same on every member (they normally come from group_vars).
+    keys: only these settings (default: every one of GROUP_SETTINGS)."""
     settings, source = {}, {}
     first = members_vars[0][0] if members_vars else name
     for key, default in GROUP_SETTINGS.items():
+        if keys is not None and key not in keys:
+            continue
         if key in overrides:
             settings[key] = overrides[key]
             source[key] = (first, '%s.%s' % (override_label, key))
@@ -232,7 +241,7 @@ def _settings_of_group(name, members_vars, overrides, override_label):
     return settings, source
 
 
-def _member(host, hvars, override_label):
+def _member(host, hvars, override_label, with_priority=True):
     addr_var = VAR_PREFIX + 'address'
     raw = hvars.get(addr_var)
     if raw is None:
@@ -245,7 +254,7 @@ def _member(host, hvars, override_label):
         if raw is None:
             raise PlanError(host, VAR_PREFIX + 'address', 'no address on the VRRP '
                             'interface: set vrrp_address (or an IP address as ansible_host)')
-    addresses = {}
+    addresses, address_vars = {}, {}
     for i, text in enumerate(_as_list(raw, host, addr_var)):
         variable = addr_var if not isinstance(raw, (list, tuple)) else '%s[%d]' % (addr_var, i)
         addr = parse_ip(text, host, variable)
@@ -253,11 +262,25 @@ def _member(host, hvars, override_label):
             raise PlanError(host, variable, 'two %s addresses (%s and %s); give one '
                             'address per family' % (addr.family, addresses[addr.family].ip, addr.ip))
         addresses[addr.family] = addr
+        address_vars[addr.family] = variable
     prio_var = VAR_PREFIX + 'priority'
-    prio = hvars.get(prio_var)
+    prio = hvars.get(prio_var) if with_priority else None
     if prio is not None:
         prio = _as_int(prio, host, prio_var)
-    return Member(host, addresses, prio, prio_var)
+    return Member(host, addresses, prio, prio_var, address_vars)
+
+
+def _check_distinct_addresses(group, members):
+    """Two members with one address would each list that address as a unicast peer of
+    itself (and VRRP cannot tell them apart)."""
+    seen = {}
+    for member in members:
+        for family, addr in member.addresses.items():
+            other = seen.setdefault((family, addr.ip), member)
+            if other is not member:
+                raise PlanError(member.name, member.address_vars[family], 'address %s is also the '
+                                'address of host %s (%s); every member of group %s needs its own '
+                                'address' % (addr.ip, other.name, other.address_vars[family], group))
 
 
 def _vip_entries(settings, source, group):
@@ -407,16 +430,90 @@ def _preferred_index(members, settings, source):
     return names.index(settings['master'])
 
 
+DERIVED = 'derived from the group name'
+
+
+def _reserved_address(ip, net):
+    """What ip is in net when it is not a host address: the IPv4 network or broadcast
+    address (none in a /31 or /32), the IPv6 subnet-router anycast address (RFC 4291
+    2.6.1, the network address; none in a /127 or /128); else None."""
+    if ip.version == 4:
+        if net.prefixlen > 30:
+            return None
+        value = int(ip)
+        if value == net.first:
+            return 'network address'
+        if value == net.last:
+            return 'broadcast address'
+        return None
+    if net.prefixlen > 126 or int(ip) != net.first:
+        return None
+    return 'subnet-router anycast address'
+
+
+def _vrid_specs(group, entries, settings, source):
+    """The group's VRRP instances before the address families split them:
+    [(name, vrid, vrid source, derived candidate or None, [Address], VIP entry index or None)].
+    A derived VRID is only the first candidate here; _assign_vrids() settles it."""
+    base_name = settings['instance_name'] or 'vi_%s' % group
+    host_of_vips = source['vips'][0]
+    specs = []
+    if settings['mode'] == 'spread':
+        for i, entry in enumerate(entries):
+            name = entry['name'] or '%s_%d' % (base_name, i + 1)
+            derived = None
+            if entry['vrid'] is not None:
+                vrid, vrid_src = entry['vrid'], entry['var'] + '.vrid'
+            elif settings['vrid'] is not None:
+                vrid, vrid_src = settings['vrid'] + i, source['vrid'][1]
+                if vrid > VRID_MAX:
+                    raise PlanError(host_of_vips, vrid_src, 'VRID %d + %d VIPs runs past %d'
+                                    % (settings['vrid'], len(entries), VRID_MAX))
+            else:
+                vrid = derived = derived_vrid('%s/%s' % (group, name))
+                vrid_src = DERIVED
+            specs.append((name, vrid, vrid_src, derived, entry['addresses'], i))
+    else:
+        if any(e['vrid'] is not None for e in entries):
+            raise PlanError(host_of_vips, source['vips'][1], 'a vrid per VIP applies only with '
+                            'vrrp_mode spread; set vrrp_vrid for the group')
+        derived = None if settings['vrid'] is not None else derived_vrid(group)
+        vrid = settings['vrid'] if derived is None else derived
+        vrid_src = source['vrid'][1] if derived is None else DERIVED
+        specs.append((base_name, vrid, vrid_src, derived, [a for e in entries for a in e['addresses']], None))
+    return specs
+
+
+def _families(addrs):
+    families = sorted(set(a.family for a in addrs))
+    for family in families:
+        name_suffix = '_v6' if len(families) > 1 and family == 'ipv6' else ''
+        yield family, name_suffix, [a for a in addrs if a.family == family]
+
+
+def _l2_data(vips, members, family):
+    """What _assign_vrids needs of an instance, as integers: the (prefix, network) of
+    each VIP with a subnet (not /32 or /128), and the members' addresses."""
+    host_prefix = 32 if family == 'ipv4' else 128
+    return ([(a.net.prefixlen, a.net.first) for a in vips if a.net.prefixlen != host_prefix],
+            [int(m.addresses[family].ip) for m in members])
+
+
 def _instances_of_group(group, members, settings, source):
     entries = _vip_entries(settings, source, group)
     spread = settings['mode'] == 'spread'
     first = _preferred_index(members, settings, source)
-    base_name = settings['instance_name'] or 'vi_%s' % group
     host_of_vips = source['vips'][0]
 
-    # Check every VIP against the members: family, subnet, not a member's own address.
+    # Check every VIP against the members: family, subnet, not a member's own address,
+    # not the network or broadcast address of a subnet.
     for entry in entries:
         for addr in entry['addresses']:
+            if addr.prefix_known:
+                reserved = _reserved_address(addr.ip, addr.net)
+                if reserved:
+                    raise PlanError(host_of_vips, entry['var'], 'virtual IP %s is the %s of its '
+                                    'subnet %s, not a host address' % (addr.ip, reserved, addr.net.cidr))
             for member in members:
                 own = member.addresses.get(addr.family)
                 if own is None:
@@ -428,39 +525,21 @@ def _instances_of_group(group, members, settings, source):
                 if addr.prefix_known and not addr.contains(own):
                     raise PlanError(member.name, entry['var'], 'virtual IP %s is outside the '
                                     'subnet of host %s (%s)' % (addr.cidr, member.name, own.ip))
-                if own.prefix_known and addr.ip not in own.net.cidr:
-                    raise PlanError(member.name, entry['var'], 'virtual IP %s is outside the '
-                                    'subnet of host %s (%s)' % (addr.ip, member.name, own.cidr))
-
-    # Instances: (name, vrid, family, [Address], master index)
-    specs = []
-    if spread:
-        for i, entry in enumerate(entries):
-            name = entry['name'] or '%s_%d' % (base_name, i + 1)
-            if entry['vrid'] is not None:
-                vrid, vrid_src = entry['vrid'], entry['var'] + '.vrid'
-            elif settings['vrid'] is not None:
-                vrid, vrid_src = settings['vrid'] + i, source['vrid'][1]
-                if vrid > VRID_MAX:
-                    raise PlanError(host_of_vips, vrid_src, 'VRID %d + %d VIPs runs past %d'
-                                    % (settings['vrid'], len(entries), VRID_MAX))
-            else:
-                vrid, vrid_src = derived_vrid('%s/%s' % (group, name)), 'derived from the group name'
-            specs.append((name, vrid, vrid_src, entry['addresses'], (first + i) % len(members),
-                          i % len(members) + 1))
-    else:
-        if any(e['vrid'] is not None for e in entries):
-            raise PlanError(host_of_vips, source['vips'][1], 'a vrid per VIP applies only with '
-                            'vrrp_mode spread; set vrrp_vrid for the group')
-        vrid = settings['vrid'] if settings['vrid'] is not None else derived_vrid(group)
-        vrid_src = source['vrid'][1] if settings['vrid'] is not None else 'derived from the group name'
-        specs.append((base_name, vrid, vrid_src, [a for e in entries for a in e['addresses']], first, None))
+                if own.prefix_known:
+                    if addr.ip not in own.net.cidr:
+                        raise PlanError(member.name, entry['var'], 'virtual IP %s is outside the '
+                                        'subnet of host %s (%s)' % (addr.ip, member.name, own.cidr))
+                    reserved = _reserved_address(addr.ip, own.net)
+                    if reserved:
+                        raise PlanError(member.name, entry['var'], 'virtual IP %s is the %s of the '
+                                        'subnet %s of host %s (%s), not a host address'
+                                        % (addr.ip, reserved, own.net.cidr, member.name, own.cidr))
 
     instances = []
-    for name, vrid, vrid_src, addrs, master_index, sync_slot in specs:
-        families = sorted(set(a.family for a in addrs))
-        for family in families:
-            fam_addrs = [a for a in addrs if a.family == family]
+    for name, vrid, vrid_src, derived, addrs, index in _vrid_specs(group, entries, settings, source):
+        master_index = first if index is None else (first + index) % len(members)
+        sync_slot = None if index is None else index % len(members) + 1
+        for family, suffix, fam_addrs in _families(addrs):
             version = settings['version']
             if family == 'ipv6':
                 if version == 2:
@@ -470,15 +549,74 @@ def _instances_of_group(group, members, settings, source):
             elif version is None:
                 version = 2
             _check_advert(settings['advert_int'], version, source)
-            inst_name = '%s_v6' % name if len(families) > 1 and family == 'ipv6' else name
             prios = _priorities(members, master_index, settings, source, spread)
             instances.append({
-                'name': inst_name, 'group': group, 'family': family, 'version': version,
-                'vrid': vrid, 'vrid_source': vrid_src, 'vips': [a.cidr for a in fam_addrs],
+                'name': name + suffix, 'group': group, 'family': family, 'version': version,
+                'vrid': vrid, 'vrid_source': vrid_src, 'derived': derived, 'spec': name,
+                'vips': [a.cidr for a in fam_addrs],
                 'priorities': prios, 'members': [m.name for m in members], 'sync_slot': sync_slot,
                 'addresses': dict((m.name, str(m.addresses[family].ip)) for m in members),
+                'l2': _l2_data(fam_addrs, members, family),
             })
     return instances
+
+
+# Settings that decide a group's VRIDs and its L2: all that is read of a group that the
+# run does not deploy.
+VRID_SETTINGS = ('vips', 'interface', 'vrid', 'mode', 'instance_name')
+
+
+def _vrid_instances_of_other_group(name, members_vars, overrides=None):
+    """The instances of a group that this run does not deploy, with just what the VRID
+    assignment and check need (name, family, VRID, VIPs, members, addresses, interface),
+    and the key of its settings; PlanError when they do not make a VRRP group."""
+    settings, source = _settings_of_group(name, members_vars, dict(overrides or {}),
+                                          'groups[%s]' % name, keys=VRID_SETTINGS)
+    members = [_member(host, hvars, name, with_priority=False) for host, hvars in members_vars]
+    if len(members) < 2 or settings['interface'] is None or settings['mode'] not in MODES:
+        raise PlanError(name, 'groups[%s]' % name, 'not a VRRP group')
+    host, var = source['interface']
+    settings['interface'] = _as_str(settings['interface'], host, var)
+    if settings['vrid'] is not None:
+        settings['vrid'] = _check_vrid(settings['vrid'], *source['vrid'])
+    if settings['instance_name'] is not None:
+        settings['instance_name'] = _as_str(settings['instance_name'], *source['instance_name'])
+    entries = _vip_entries(settings, source, name)
+    instances = []
+    for spec_name, vrid, vrid_src, derived, addrs, _index in _vrid_specs(name, entries, settings, source):
+        for family, suffix, fam_addrs in _families(addrs):
+            if any(family not in m.addresses for m in members):
+                raise PlanError(name, 'groups[%s]' % name, 'a member without a %s address' % family)
+            instances.append({
+                'name': spec_name + suffix, 'group': name, 'family': family, 'vrid': vrid,
+                'vrid_source': vrid_src, 'derived': derived, 'spec': spec_name,
+                'vips': [a.cidr for a in fam_addrs], 'members': [m.name for m in members],
+                'addresses': dict((m.name, str(m.addresses[family].ip)) for m in members),
+                'interface': settings['interface'], 'l2': _l2_data(fam_addrs, members, family),
+            })
+    return settings, source, instances
+
+
+def _settings_key(settings):
+    """The VRID-relevant settings of a group as a hashable key (normalised values)."""
+    return repr([(k, _plain(settings[k])) for k in VRID_SETTINGS])
+
+
+def _plain(value):
+    """value with str/int/list/dict subclasses (Ansible's) turned into the plain types."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def _host_view(inst, host, settings):
@@ -522,10 +660,11 @@ def _same_l2(a, b):
     return False
 
 
-def _first_l2_pair(same):
+def _first_l2_pair(same, limit=None):
     """The first pair (i, j), i < j, of instances in `same` that _same_l2 joins, in the
     order of a loop over every pair, or None. Indexed, so that it costs about one pass
-    over the instances instead of one _same_l2 per pair."""
+    over the instances instead of one _same_l2 per pair. limit: only pairs whose first
+    instance is one of the first `limit` (the deployed ones)."""
     pairs = set()
     by_link = {}
     for j, inst in enumerate(same):
@@ -549,18 +688,31 @@ def _first_l2_pair(same):
                 for i in by_net.get((prefix, value & mask), ()):
                     if i != j:
                         pairs.add((min(i, j), max(i, j)))
+    if limit is not None:
+        pairs = set(pair for pair in pairs if pair[0] < limit)
     return min(pairs) if pairs else None
 
 
-def _check_vrid_conflicts(instances, sources):
+def _check_vrid_conflicts(instances, sources, deployed=None):
+    """Two instances of one family and VRID on one L2 are an error. instances: the
+    deployed groups' instances, then those of groups this run does not deploy (their
+    first `deployed` entries are the deployed ones; None: all); a clash between two
+    groups that are not deployed is not this run's error."""
+    if deployed is None:
+        deployed = len(instances)
     by_vrid = {}
-    for inst in instances:
-        by_vrid.setdefault((inst['vrid'], inst['family']), []).append(inst)
-    for (vrid, family), same in sorted(by_vrid.items()):
-        pair = _first_l2_pair(same) if len(same) > 1 else None
-        if pair:
-            a, b = same[pair[0]], same[pair[1]]
-            where = _same_l2(a, b)
+    for index, inst in enumerate(instances):
+        by_vrid.setdefault((inst['vrid'], inst['family']), []).append((index, inst))
+    for (vrid, family), indexed in sorted(by_vrid.items()):
+        if len(indexed) < 2 or indexed[0][0] >= deployed:
+            continue
+        same = [inst for _index, inst in indexed]
+        pair = _first_l2_pair(same, sum(1 for index, _inst in indexed if index < deployed))
+        if not pair:
+            continue
+        a, b = same[pair[0]], same[pair[1]]
+        where = _same_l2(a, b)
+        if b['group'] in sources and indexed[pair[1]][0] < deployed:
             host, var = sources[b['group']]['vrid']
             if b['vrid_source'].startswith(sources[b['group']]['vips'][1]):
                 var = b['vrid_source']  # a vrid of one VIP entry
@@ -568,6 +720,100 @@ def _check_vrid_conflicts(instances, sources):
                             'instance %s in group %s is the same on one L2 (%s); give '
                             'them different vrrp_vrid' % (vrid, family, a['name'], a['group'],
                                                           b['name'], b['group'], where))
+        host, var = sources[a['group']]['vrid']
+        if a['vrid_source'].startswith(sources[a['group']]['vips'][1]):
+            var = a['vrid_source']
+        raise PlanError(host, var, 'VRID %d (%s) of instance %s in group %s (hosts %s) and of '
+                        'instance %s in group %s (hosts %s), which this run does not deploy, '
+                        'is the same on one L2 (%s); give them different vrrp_vrid'
+                        % (vrid, family, a['name'], a['group'], ', '.join(a['members']),
+                           b['name'], b['group'], ', '.join(b['members']), where))
+
+
+def _assign_vrids(instances, deployed_groups, sources):
+    """Settle the derived VRIDs of `instances` (in precedence order: inventory order of
+    their groups) and return the moves of the deployed groups' instances.
+
+    Explicit VRIDs (vrrp_vrid, a VIP entry's vrid) stay as given and are reserved first.
+    Then each instance spec with a derived VRID (its IPv4 and IPv6 twins together), in
+    precedence order, takes its first candidate, derived_vrid(name), unless that VRID is
+    taken on its L2 (as _same_l2 defines it, same family) by an explicit VRID or by an
+    earlier derived one; then the next VRID up (linear probing, 255 wraps to 1). So a
+    group that collides with nobody keeps derived_vrid(name), and a group appended to the
+    inventory never moves an earlier group's VRID.
+    """
+    derived = [inst for inst in instances if inst['derived'] is not None]
+    if not derived:
+        return []
+    widths = {'ipv4': 32, 'ipv6': 128}
+    prefixes = {'ipv4': set(), 'ipv6': set()}
+    for inst in instances:
+        prefixes[inst['family']].update(prefix for prefix, _first in inst['l2'][0])
+
+    def keys(inst):
+        """(links, VIP subnets, addresses under every VIP prefix of the family)."""
+        family = inst['family']
+        width = widths[family]
+        nets, values = inst['l2']
+        links = [(family, host, inst['interface']) for host in inst['members']]
+        subnets = [(family, prefix, first) for prefix, first in nets]
+        addrs = []
+        for prefix in prefixes[family]:
+            shift = width - prefix
+            addrs.extend((family, prefix, value >> shift << shift) for value in values)
+        return links, subnets, addrs
+
+    # VRID -> group, under each link / VIP subnet / address (masked) of a placed instance
+    by_link, by_net, by_addr = {}, {}, {}
+
+    def reserve(inst, inst_keys):
+        vrid, group = inst['vrid'], inst['group']
+        for index, found in zip((by_link, by_net, by_addr), inst_keys):
+            for key in found:
+                index.setdefault(key, {}).setdefault(vrid, group)
+
+    for inst in instances:
+        if inst['derived'] is None:
+            reserve(inst, keys(inst))
+    specs = []
+    by_spec = {}
+    for inst in derived:
+        key = (inst['group'], inst['spec'])
+        if key not in by_spec:
+            by_spec[key] = []
+            specs.append(key)
+        by_spec[key].append(inst)
+    moves = []
+    empty = {}
+    for key in specs:
+        twins = [(inst, keys(inst)) for inst in by_spec[key]]
+        # the same link; a placed VIP subnet holds an address of ours; ours holds one of theirs
+        hits = [index.get(k, empty) for _inst, (links, subnets, addrs) in twins
+                for index, found in ((by_link, links), (by_addr, subnets), (by_net, addrs))
+                for k in found]
+        taken = set()
+        for found in hits:
+            taken.update(found)
+        first = twins[0][0]['derived']
+        vrid = first
+        for step in range(VRID_MAX):
+            vrid = (first - 1 + step) % VRID_MAX + 1
+            if vrid not in taken:
+                break
+        else:
+            if key[0] in deployed_groups:
+                host, var = sources[key[0]]['vrid']
+                raise PlanError(host, var, 'no free VRID for instance %s of group %s: all of '
+                                '%d..%d are taken on its L2; set vrrp_vrid'
+                                % (key[1], key[0], VRID_MIN, VRID_MAX))
+            vrid = first
+        for inst, inst_keys in twins:
+            inst['vrid'] = vrid
+            reserve(inst, inst_keys)
+        if vrid != first and key[0] in deployed_groups:
+            moves.append({'group': key[0], 'instance': key[1], 'vrid': vrid, 'derived': first,
+                          'taken_by': next(found[first] for found in hits if first in found)})
+    return moves
 
 
 def _sync_groups(group, instances):
@@ -593,7 +839,61 @@ def _sync_groups(group, instances):
     return out
 
 
-def plan_groups(groups):
+def _positions(groups, others, order):
+    """Precedence of each group name: its place in `order` (the inventory's order of
+    groups), else after all of those, in the order given (groups, then others)."""
+    place = dict((name, i) for i, name in enumerate(order or ()))
+    out = {}
+    for i, group in enumerate(list(groups) + list(others)):
+        out.setdefault(group['name'], place.get(group['name'], len(place) + i))
+    return out
+
+
+def _instances_of_other_groups(others, deployed, positions):
+    """[(position, name, instances)] of the groups in `others` (not deployed) that are
+    VRRP groups of their own, in precedence order.
+
+    A group whose VRID settings (VRID_SETTINGS) do not plan is no VRRP group: skipped,
+    it is not this run's error. Groups with the same VRID settings and a member in
+    common are one HA group under several names (a parent or child group that inherits
+    the same group_vars): one of them stands for all, the deployed group if it is one of
+    them, else the one with the most members (the first in precedence order on a tie).
+    deployed: [(settings key, member names)] of the deployed groups.
+    """
+    classes, host_class = {}, {}
+    for name_key, hosts in deployed:
+        cid = len(classes)
+        classes[cid] = None  # a deployed group: the others joined to it are dropped
+        for host in hosts:
+            host_class[(name_key, host)] = cid
+    for group in sorted(others, key=lambda g: positions[g['name']]):
+        name = group['name']
+        try:
+            settings, _source, instances = _vrid_instances_of_other_group(
+                name, list(group['members']), group.get('settings'))
+        except PlanError:
+            continue
+        key = _settings_key(settings)
+        hosts = [h for h, _vars in group['members']]
+        hits = set(host_class[(key, h)] for h in hosts if (key, h) in host_class)
+        if any(classes[c] is None for c in hits):
+            continue
+        cid = len(classes)
+        classes[cid] = [(positions[name], name, hosts, instances)]
+        for c in hits:
+            classes[cid].extend(classes.pop(c))
+        for _pos, _name, class_hosts, _insts in classes[cid]:
+            for host in class_hosts:
+                host_class[(key, host)] = cid
+    kept = []
+    for members in classes.values():
+        if members:
+            pos, name, _hosts, instances = max(members, key=lambda m: (len(m[2]), -m[0]))
+            kept.append((pos, name, instances))
+    return sorted(kept, key=lambda k: k[0])
+
+
+def plan_groups(groups, others=None, order=None):
     """Plan explicit groups.
 
     groups: list of dicts, in order:
@@ -602,11 +902,23 @@ def plan_groups(groups):
         host's ``vrrp_*`` variables and optionally ``ansible_host``
       settings: dict of GROUP_SETTINGS keys that override the members' variables
       label: how to name an override in an error (default 'groups[<name>]')
+    others: groups of the same form that this run does not deploy (the rest of the
+      inventory). They are not planned, only read for their VRIDs: a VRID of a deployed
+      group that clashes with one of theirs on one L2 is an error, and derived VRIDs
+      avoid theirs (see _assign_vrids). A group of them whose VRID settings do not plan
+      is skipped, so a bad setting elsewhere in the inventory fails no deploy.
+    order: group names in precedence order for derived VRIDs (the inventory's order of
+      groups); groups not in it come after, in the order given. Default: as given.
 
-    Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]}}.
+    Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]},
+    'vrid_moves': [{group, instance, vrid, derived, taken_by}]}: vrid_moves lists the
+    deployed instances whose derived VRID is not their first candidate derived_vrid()
+    because the group taken_by holds that one on their L2.
     """
     require_netaddr()
-    all_instances, sources, settings_of, group_out = [], {}, {}, {}
+    others = list(others or ())
+    positions = _positions(groups, others, order)
+    all_instances, sources, settings_of, members_of, deployed = [], {}, {}, {}, []
     for group in groups:
         name = group['name']
         members_vars = list(group['members'])
@@ -624,18 +936,29 @@ def plan_groups(groups):
                                               group.get('label', 'groups[%s]' % name))
         members = [_member(host, hvars, name) for host, hvars in members_vars]
         _check_settings(settings, source, name, members)
+        _check_distinct_addresses(name, members)
         instances = _instances_of_group(name, members, settings, source)
         for inst in instances:
             inst['interface'] = settings['interface']
         all_instances.extend(instances)
         sources[name] = source
         settings_of[name] = settings
-        group_out[name] = {'members': [m.name for m in members],
-                           'instances': [dict((k, inst[k]) for k in
-                                              ('name', 'family', 'version', 'vrid', 'vips', 'priorities'))
-                                         for inst in instances]}
-    _check_vrid_conflicts(all_instances, sources)
+        members_of[name] = [m.name for m in members]
+        if others:
+            deployed.append((_settings_key(settings), members_of[name]))
 
+    other_instances = []
+    if others:
+        for _pos, _name, instances in _instances_of_other_groups(others, deployed, positions):
+            other_instances.extend(instances)
+    in_order = sorted(all_instances + other_instances, key=lambda inst: positions[inst['group']])
+    moves = _assign_vrids(in_order, settings_of, sources)
+    _check_vrid_conflicts(all_instances + other_instances, sources, len(all_instances))
+
+    group_out = dict((name, {'members': members_of[name], 'instances': []}) for name in settings_of)
+    for inst in all_instances:
+        group_out[inst['group']]['instances'].append(
+            dict((k, inst[k]) for k in ('name', 'family', 'version', 'vrid', 'vips', 'priorities')))
     hosts = {}
     for inst in all_instances:
         settings = settings_of[inst['group']]
@@ -663,20 +986,38 @@ def plan_groups(groups):
                         raise PlanError(host, VAR_PREFIX + 'sync_group', 'sync group %s is made by '
                                         'groups %s and %s on this host; rename one of the groups'
                                         % (sync, other, name))
-    return {'groups': group_out, 'hosts': hosts}
+    return {'groups': group_out, 'hosts': hosts, 'vrid_moves': moves}
 
 
-def plan_from_inventory(group_specs, hostvars, inventory_groups):
+# Inventory groups that are never an HA group.
+NOT_HA_GROUPS = ('all', 'ungrouped')
+
+
+def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=False):
     """Plan groups of an Ansible inventory.
 
     group_specs: list of group names, or dicts {'name': ..., other GROUP_SETTINGS keys}
       whose keys override the members' ``vrrp_*`` variables (a dict may also give
       'members', a list of host names, instead of the inventory group's).
     hostvars: mapping host -> mapping of that host's variables (Ansible's hostvars).
-    inventory_groups: mapping group -> list of host names (Ansible's ``groups``).
+    inventory_groups: mapping group -> list of host names (Ansible's ``groups``), in
+      the inventory's order of groups: the precedence of derived VRIDs.
+    inventory_wide: also read every other group of the inventory that carries VRRP
+      settings (all its members have vrrp_vips; not all/ungrouped) as a group this run
+      does not deploy (plan_groups' others): its VRIDs are checked against the deployed
+      groups' and reserved for the derivation, so that a derived VRID is the same
+      whichever group a run deploys. The action plugin vrrp_plan plans this way.
     """
     wanted = [VAR_PREFIX + k for k in GROUP_SETTINGS] + [VAR_PREFIX + k for k in HOST_SETTINGS]
     wanted.append('ansible_host')
+    read = {}
+
+    def vars_of(host):
+        if host not in read:
+            hv = hostvars[host]
+            read[host] = dict((k, hv[k]) for k in wanted if k in hv)
+        return read[host]
+
     groups = []
     for i, spec in enumerate(group_specs):
         label = 'groups[%d]' % i
@@ -698,8 +1039,17 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups):
         for host in hosts:
             if host not in hostvars:
                 raise PlanError(host, label + '.members', 'host %s is not in the inventory' % host)
-            hv = hostvars[host]
-            members.append((host, dict((k, hv[k]) for k in wanted if k in hv)))
+            members.append((host, vars_of(host)))
         groups.append({'name': spec['name'], 'members': members, 'settings': settings,
                        'label': label})
-    return plan_groups(groups)
+    others = []
+    if inventory_wide:
+        deployed = set(g['name'] for g in groups)
+        vips_var = VAR_PREFIX + 'vips'
+        for name, hosts in inventory_groups.items():
+            if name in NOT_HA_GROUPS or name in deployed or len(hosts) < 2:
+                continue
+            if not all(host in hostvars and vars_of(host).get(vips_var) is not None for host in hosts):
+                continue
+            others.append({'name': name, 'members': [(host, vars_of(host)) for host in hosts]})
+    return plan_groups(groups, others, list(inventory_groups))

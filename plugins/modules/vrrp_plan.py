@@ -31,7 +31,8 @@ description:
     C(vrrp_vips) (list of virtual IPs, each C(ADDRESS) or C(ADDRESS/PREFIX), or a dict
     with C(addresses), optional C(name) and C(vrid));
     C(vrrp_interface) (required);
-    C(vrrp_vrid) (1..255; default derived from the group name with CRC-32);
+    C(vrrp_vrid) (1..255; default derived from the group name with CRC-32, moved to
+    the next free VRID up when another group on the same L2 has that one, see the notes);
     C(vrrp_mode) (C(single): one instance for all VIPs, as the seed; C(spread): one
     instance per VIP, MASTERs rotated over the members in inventory order; default C(single));
     C(vrrp_advert_int) (seconds, default 1; sub-second needs version 3);
@@ -83,6 +84,16 @@ attributes:
 requirements:
   - netaddr (on the controller)
 notes:
+  - "VRIDs are planned over the whole inventory: every group whose members all have
+    C(vrrp_vips) is read for its VRRP instances (only their VIPs, interface, VRIDs, mode
+    and instance names; its other settings are not checked). A VRID of a deployed
+    group that is also the VRID of another group on the same L2 (a shared host and
+    interface, or an address in the other's VIP subnet) fails the task naming both groups
+    and their hosts. Derived VRIDs are settled in the inventory's order of groups:
+    explicit VRIDs first, then each derived one takes its CRC-32 value or the next free
+    one up. A group added at the end of the inventory never moves an existing group's
+    VRID; a group inserted before one that it collides with does, so pin C(vrrp_vrid)
+    (RV(plan.vrid_moves) lists the moves) where that must never happen."
   - "Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
     holds the plan of every host, and is set on every host of the play."
   - "In C(spread) mode, VIP entry I (counted from 0) of a group of N members has member
@@ -159,6 +170,16 @@ plan:
     hosts:
       description: Per host, the list of its VRRP instances, each as in RV(instances).
       type: dict
+    vrid_moves:
+      description: >-
+        The instances of the deployed groups whose derived VRID is not their first
+        candidate (CRC-32 of the name) because an explicit VRID or an earlier group in
+        the inventory holds it on the same L2; each with C(group), C(instance), C(vrid)
+        (the one planned), C(derived) (the first candidate) and C(taken_by). Pin
+        C(vrrp_vrid) to the planned value to keep it whatever groups are added later.
+      type: list
+      elements: dict
+      sample: [{"group": "db", "instance": "vi_db", "vrid": 78, "derived": 77, "taken_by": "web"}]
 instances:
   description: The VRRP instances of the host the task ran for.
   returned: success

@@ -120,3 +120,24 @@ def test_a_single_group_name_is_taken_as_a_list(inventory):
     hostvars, groups = inventory()
     result = _action({'groups': 'web'}).run(task_vars=_task_vars(hostvars, groups, 'web1'))
     assert result['instances'][0]['state'] == 'MASTER'
+
+
+def test_run_checks_the_vrids_of_the_groups_it_does_not_deploy(inventory):
+    # api is in the inventory with VRID 77 on web's subnet: deploying web alone fails
+    base = inventory(group_vars={'vrrp_vips': ['192.168.56.69/24']})
+    hostvars, groups = inventory(group='api', first=21, base=base, group_vars={'vrrp_vips': ['192.168.56.70/24']})
+    result = _action({'groups': ['web']}).run(task_vars=_task_vars(hostvars, groups))
+    assert result['failed'] is True
+    assert (result['bad_host'], result['bad_variable']) == ('web1', 'vrrp_vrid')
+    assert 'instance vi_api in group api (hosts api1, api2), which this run does not deploy' in result['msg']
+
+
+def test_run_derives_vrids_around_the_groups_it_does_not_deploy(inventory):
+    # api179 (first in the inventory) derives 105 like web, on web's subnet: web takes 106
+    base = inventory(group='api179', first=21, group_vars={'vrrp_vrid': None, 'vrrp_vips': ['192.168.56.70/24']})
+    hostvars, groups = inventory(base=base, group_vars={'vrrp_vrid': None})
+    result = _action({'groups': ['web']}).run(task_vars=_task_vars(hostvars, groups))
+    assert result['instances'][0]['virtual_router_id'] == 106
+    assert result['plan']['vrid_moves'] == [{'group': 'web', 'instance': 'vi_web', 'vrid': 106, 'derived': 105,
+                                             'taken_by': 'api179'}]
+    assert result['plan'] == vp.plan_from_inventory(['web'], hostvars, groups, inventory_wide=True)

@@ -66,6 +66,13 @@ def test_vrrp_plan_equals_plan_from_inventory(inventory):
     assert result['groups']['web']['instances'][0]['priorities'] == {'web1': 101, 'web2': 100, 'web3': 120}
 
 
+def test_vrrp_plan_reads_the_whole_inventory_as_the_module_does(inventory):
+    base = inventory(group='api179', first=21, group_vars={'vrrp_vrid': None, 'vrrp_vips': ['192.168.56.70/24']})
+    hostvars, groups = inventory(base=base, group_vars={'vrrp_vrid': None})
+    assert vrrp_plan(['web'], hostvars, groups)['groups']['web']['instances'][0]['vrid'] == 106
+    assert vrrp_plan(['web'], hostvars, groups, inventory_wide=False)['groups']['web']['instances'][0]['vrid'] == 105
+
+
 def test_vrrp_plan_takes_a_single_group_name(inventory):
     hostvars, groups = inventory()
     result = vrrp_plan('web', hostvars, groups)

@@ -20,6 +20,7 @@ import pytest
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
     PlanError,
     _first_l2_pair,
+    _reserved_address,
     _same_l2,
     derived_vrid,
     master_down_interval,
@@ -445,6 +446,35 @@ def test_vip_to_cidr_refuses_bad_prefixes(text):
         vip_to_cidr(text)
 
 
+@pytest.mark.parametrize('ip, net, reserved', [
+    pytest.param('10.0.0.0', '10.0.0.0/24', 'network address', id='v4-network'),
+    pytest.param('10.0.0.255', '10.0.0.0/24', 'broadcast address', id='v4-broadcast'),
+    pytest.param('10.0.0.1', '10.0.0.0/24', None, id='v4-host'),
+    pytest.param('10.0.0.3', '10.0.0.0/30', 'broadcast address', id='v4-30-broadcast'),
+    pytest.param('10.0.0.0', '10.0.0.0/31', None, id='v4-31-has-none'),
+    pytest.param('10.0.0.1', '10.0.0.0/31', None, id='v4-31-has-none-2'),
+    pytest.param('10.0.0.0', '10.0.0.0/32', None, id='v4-32-has-none'),
+    pytest.param('2001:db8::', '2001:db8::/64', 'subnet-router anycast address', id='v6-anycast'),
+    pytest.param('2001:db8::ffff:ffff:ffff:ffff', '2001:db8::/64', None, id='v6-no-broadcast'),
+    pytest.param('2001:db8::', '2001:db8::/126', 'subnet-router anycast address', id='v6-126'),
+    pytest.param('2001:db8::', '2001:db8::/127', None, id='v6-127-has-none'),
+    pytest.param('2001:db8::', '2001:db8::/128', None, id='v6-128-has-none'),
+])
+def test_reserved_address_of_a_subnet(ip, net, reserved):
+    import netaddr
+    assert _reserved_address(netaddr.IPAddress(ip), netaddr.IPNetwork(net)) == reserved
+
+
+def test_vip_in_a_31_or_127_member_subnet_is_fine(inventory):
+    # RFC 3021 /31 and RFC 6164 /127: no network/broadcast (anycast) address to refuse
+    plan = _plan(inventory, group_vars={'vrrp_vips': ['192.168.56.11', '2001:db8::10']}, host_vars={
+        'web1': {'vrrp_address': ['192.168.56.10/31', '2001:db8::11/127']},
+        'web2': {'vrrp_address': ['192.168.56.12', '2001:db8::12']}})
+    # 192.168.56.11 would be the broadcast address of 192.168.56.10/31, 2001:db8::10 the
+    # subnet-router anycast address of 2001:db8::10/127
+    assert [v['vips'] for v in plan['hosts']['web1']] == [['192.168.56.11/32'], ['2001:db8::10/128']]
+
+
 def test_plan_error_str_names_host_and_variable():
     exc = PlanError('web2', 'vrrp_vips[0]', 'boom')
     assert str(exc) == 'host web2: vrrp_vips[0]: boom'
@@ -479,6 +509,43 @@ BAD = [
     pytest.param({'host_vars': {'web2': {'vrrp_address': '192.168.56.12/28'}}}, None,
                  'web2', 'vrrp_vips[0]', 'virtual IP 192.168.56.69 is outside the subnet of host '
                  'web2 (192.168.56.12/28)', id='member-prefix-excludes-vip'),
+    pytest.param({'group_vars': {'vrrp_vips': ['192.168.56.0/24']}}, None,
+                 'web1', 'vrrp_vips[0]', 'virtual IP 192.168.56.0 is the network address of its subnet '
+                 '192.168.56.0/24, not a host address', id='vip-network-address'),
+    pytest.param({'group_vars': {'vrrp_vips': ['192.168.56.69', '192.168.56.255/24']}}, None,
+                 'web1', 'vrrp_vips[1]', 'virtual IP 192.168.56.255 is the broadcast address of its subnet '
+                 '192.168.56.0/24, not a host address', id='vip-broadcast-address'),
+    pytest.param({'group_vars': {'vrrp_vips': ['192.168.56.8/30']}}, None,
+                 'web1', 'vrrp_vips[0]', 'network address of its subnet 192.168.56.8/30', id='vip-network-address-30'),
+    pytest.param({'host_vars': {'web2': {'vrrp_address': '192.168.56.12/24'}},
+                  'group_vars': {'vrrp_vips': ['192.168.56.255']}}, None,
+                 'web2', 'vrrp_vips[0]', 'virtual IP 192.168.56.255 is the broadcast address of the subnet '
+                 '192.168.56.0/24 of host web2 (192.168.56.12/24), not a host address',
+                 id='vip-broadcast-of-member-subnet'),
+    pytest.param({'host_vars': {'web1': {'vrrp_address': '192.168.56.11/25'}},
+                  'group_vars': {'vrrp_vips': ['192.168.56.0']}}, None,
+                 'web1', 'vrrp_vips[0]', 'virtual IP 192.168.56.0 is the network address of the subnet '
+                 '192.168.56.0/25 of host web1', id='vip-network-of-member-subnet'),
+    pytest.param({'group_vars': {'vrrp_vips': ['2001:db8::/64']}, 'host_vars': _dual_stack()}, None,
+                 'web1', 'vrrp_vips[0]', 'virtual IP 2001:db8:: is the subnet-router anycast address of its '
+                 'subnet 2001:db8::/64, not a host address', id='vip-v6-subnet-router-anycast'),
+    pytest.param({'group_vars': {'vrrp_vips': ['2001:db8::/64']}}, None,
+                 'web1', 'vrrp_vips[0]', 'subnet-router anycast address', id='vip-v6-anycast-before-family'),
+    pytest.param({'group_vars': {'vrrp_vips': ['2001:db8::']},
+                  'host_vars': {'web1': {'vrrp_address': ['192.168.56.11', '2001:db8::11/120']},
+                                'web2': {'vrrp_address': ['192.168.56.12', '2001:db8::12']}}}, None,
+                 'web1', 'vrrp_vips[0]', 'virtual IP 2001:db8:: is the subnet-router anycast address of the '
+                 'subnet 2001:db8::/120 of host web1 (2001:db8::11/120)', id='vip-v6-anycast-of-member-subnet'),
+    pytest.param({'host_vars': {'web2': {'vrrp_address': '192.168.56.11'}}}, None,
+                 'web2', 'vrrp_address', 'address 192.168.56.11 is also the address of host web1 '
+                 '(ansible_host); every member of group web needs its own address', id='member-address-duplicate'),
+    pytest.param({'n': 3, 'host_vars': {'web3': {'ansible_host': '192.168.56.12'}}}, None,
+                 'web3', 'ansible_host', 'address 192.168.56.12 is also the address of host web2 (ansible_host)',
+                 id='member-ansible-host-duplicate'),
+    pytest.param({'host_vars': {'web1': {'vrrp_address': ['192.168.56.11', '2001:db8::11']},
+                                'web2': {'vrrp_address': ['192.168.56.12', '2001:db8::11/64']}}}, None,
+                 'web2', 'vrrp_address[1]', 'address 2001:db8::11 is also the address of host web1 '
+                 '(vrrp_address[1])', id='member-v6-address-duplicate'),
     pytest.param({'group_vars': {'vrrp_vrid': 0}}, None,
                  'web1', 'vrrp_vrid', 'VRID 0 is outside 1..255', id='vrid-0'),
     pytest.param({'group_vars': {'vrrp_vrid': 256}}, None,
