@@ -54,6 +54,7 @@ if grep -E "$forbidden" "$WORK/entries" >"$WORK/bad"; then
 fi
 
 required=(MANIFEST.json FILES.json LICENSE meta/runtime.yml CHANGELOG.rst
+  playbooks/site.yml playbooks/switchover.yml playbooks/check_group.yml
   plugins/modules/vrrp_plan.py plugins/action/vrrp_plan.py plugins/module_utils/vrrp_plan.py
   plugins/filter/vrrp.py plugins/filter/vrrp_cidr.yml
   roles/keepalived/tasks/main.yml roles/keepalived/meta/argument_specs.yml
@@ -119,6 +120,74 @@ if out=$(ansible localhost -m ansible.builtin.debug -a "msg={{ '198.18.77.69' | 
   echo "    198.18.77.69 -> 198.18.77.69/32"
 else
   fail "the installed vrrp_cidr filter did not run:"; printf '    %s\n' "$out" | head -20 >&2
+fi
+
+# --- the playbooks are in the installed copy ---------------------------------------------
+for pb in site switchover check_group; do
+  [ -f "$INSTALLED/playbooks/$pb.yml" ] || fail "installed collection lacks playbooks/$pb.yml"
+done
+if ! out=$(ansible-playbook --syntax-check -i localhost, "$FQ.site" 2>&1); then
+  fail "ansible-playbook --syntax-check $FQ.site failed:"; printf '    %s\n' "$out" | head -20 >&2
+fi
+
+# --- a dynamic inventory: a script and the constructed plugin make the group --------------
+# The plan reads hostvars and groups, whatever inventory plugin made them: inventory.py
+# tags hosts with a role, constructed.yml makes group web of them, group_vars/web.yml next
+# to them holds the VRRP settings. The plan runs on the controller: no host is contacted.
+echo "==> the installed vrrp_plan plans a group made by a dynamic inventory"
+cp -r "$ROOT/tests/inventories/dynamic" "$WORK/dynamic"
+cat >"$WORK/plan.yml" <<'PLAN'
+- name: Plan the group that the dynamic inventory made
+  hosts: web
+  gather_facts: false
+  tasks:
+    - name: Plan
+      failover.keepalived.vrrp_plan:
+        groups: [web]
+      run_once: true
+    - name: MASTER, BACKUP, peers and VRID as the inventory says
+      ansible.builtin.assert:
+        that:
+          - plan['dyn-web1'][0].state == 'MASTER' and plan['dyn-web1'][0].priority == 101
+          - plan['dyn-web2'][0].state == 'BACKUP' and plan['dyn-web2'][0].priority == 100
+          - plan['dyn-web1'][0].unicast_peers == ['198.18.30.12']
+          - plan['dyn-web2'][0].unicast_src_ip == '198.18.30.12'
+          - plan['dyn-web1'][0].virtual_router_id == plan['dyn-web2'][0].virtual_router_id
+          - plan['dyn-web1'][0].vips == ['198.18.30.69/24']
+          - plan.keys() | sort == ['dyn-web1', 'dyn-web2']
+      vars:
+        plan: "{{ keepalived_vrrp_plan.hosts }}"
+      run_once: true
+PLAN
+if out=$(ansible-playbook -i "$WORK/dynamic/inventory.py" -i "$WORK/dynamic/constructed.yml" "$WORK/plan.yml" 2>&1) &&
+   grep -q 'failed=0' <<<"$out"; then
+  echo "    inventory.py + constructed: dyn-web1 MASTER 101, dyn-web2 BACKUP 100"
+else
+  fail "the plan of the dynamic inventory's group failed:"; printf '    %s\n' "$out" | tail -30 >&2
+fi
+
+# --- the execution environment's build context ------------------------------------------
+# ansible-builder create (offline: it only writes the context) with the tarball just built
+# where execution-environment.yml takes it from.
+echo "==> ansible-builder create -f execution-environment.yml"
+mkdir -p "$WORK/ee/build/dist"
+cp "$ROOT/execution-environment.yml" "$WORK/ee/"
+cp "$tarball" "$WORK/ee/build/dist/"
+if ! out=$(cd "$WORK/ee" && ansible-builder create -f execution-environment.yml -c context \
+             --output-filename Containerfile 2>&1); then
+  fail "ansible-builder create failed:"; printf '    %s\n' "$out" | tail -20 >&2
+else
+  ctx="$WORK/ee/context"
+  ee_errors=$errors
+  cmp -s "$tarball" "$ctx/_build/collections/$(basename "$tarball")" ||
+    fail "the EE context lacks the tarball as _build/collections/$(basename "$tarball")"
+  grep -qx 'netaddr>=0.10' "$ctx/_build/requirements.txt" 2>/dev/null ||
+    fail "the EE context's requirements.txt lacks netaddr"
+  grep -qF 'ansible-galaxy collection install --offline -p /usr/share/ansible/collections /tmp/failover-keepalived/failover-keepalived-*.tar.gz' \
+    "$ctx/Containerfile" || fail "the EE Containerfile does not install the collection from its tarball"
+  grep -qF 'ansible-core>=2.19,<2.20' "$ctx/Containerfile" || fail "the EE Containerfile does not pin ansible-core 2.19"
+  [ "$errors" -ne "$ee_errors" ] ||
+    echo "    context: Containerfile, _build/collections/$(basename "$tarball"), requirements.txt (netaddr)"
 fi
 
 if [ "$errors" -ne 0 ]; then
