@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # A dynamic inventory, as a cloud's would be: hosts tagged role=web, with their addresses,
 # in a group named after the tag (tag_role_web). constructed.yml makes the group `web`
 # from the tag, and group_vars/web.yml gives its VRRP settings; tests/build.sh plans it
