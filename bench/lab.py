@@ -4,8 +4,8 @@
 """The `make lab` lab as the benchmark drives it: docker, keepalived's live state,
 the steady state before each repetition, site.yml runs, keepalived's journal.
 
-Only the lab's containers (failover-lab-web1/web2) and the lab's VIP 198.18.77.69 are
-touched; every command and every wait is bounded in time.
+Only the lab's containers and VIP (inventories/lab: failover-lab-web1/web2, 198.18.77.69)
+are touched; every command and every wait is bounded in time.
 """
 
 from __future__ import annotations
@@ -17,12 +17,18 @@ import shlex
 import subprocess
 import time
 
+import yaml
+
 from bench import core
 
-VIP = '198.18.77.69'
+# The lab's hosts, their containers and the VIP, as inventories/lab (the inventory that
+# make lab deploys) says, not restated here.
+with open(core.LAB_INVENTORY) as _f:
+    _HOSTVARS, _GROUPS = core.lab_hostvars(yaml.safe_load(_f))
+HOSTS = tuple(_GROUPS[core.GROUP])
+VIP = str(_HOSTVARS[HOSTS[0]]['vrrp_vips'][0]).split('/', maxsplit=1)[0]
 URL = 'http://%s/' % VIP
 NETWORK = 'failover-lab'
-HOSTS = ('web1', 'web2')
 IMAGE = 'failover-keepalived-lab:%s' % os.environ.get('LAB_SUITE', 'bookworm')
 START_HINT = 'start it with `make lab`'
 
@@ -35,7 +41,7 @@ class LabError(RuntimeError):
 
 
 def container(host):
-    return 'failover-lab-%s' % host
+    return _HOSTVARS[host]['ansible_host']
 
 
 def run(cmd, timeout=60, check=False):
@@ -95,21 +101,46 @@ def unit_active(host, unit):
     return dexec(host, 'systemctl', 'is-active', unit, timeout=20).stdout.strip() == 'active'
 
 
-_DUMP = ('pid=$(cat /run/keepalived.pid 2>/dev/null) || exit 3; rm -f /tmp/keepalived.json; '
-         'kill -s "$(keepalived --signum=JSON)" "$pid" || exit 3; i=0; '
-         'while [ $i -lt 40 ]; do i=$((i+1)); '
-         'if [ -s /tmp/keepalived.json ] && python3 -c "import json; json.load(open(\'/tmp/keepalived.json\'))" '
-         '2>/dev/null; then cat /tmp/keepalived.json; exit 0; fi; sleep 0.1; done; exit 4')
+# keepalived's live state is read on the host by the collection's own reader: the
+# module_utils file that the vrrp_status module uses (standard library only) runs with the
+# host's python3, followed by these lines, which do what the module does around it.
+_READER_MAIN = """
+import subprocess
+import sys
+pid, _why = read_pid('/run/keepalived.pid')
+if pid is None:
+    sys.exit(3)
+signum = subprocess.run(['keepalived', '--signum=JSON'], capture_output=True, text=True,
+                        timeout=10).stdout.strip()
+path = dump_path(pid, process_tmpdir(pid))
+for attempt in ('before', 'after'):
+    if attempt == 'after':
+        instances, _why = wait_for_dump(path, 4)
+    try:
+        os.unlink(path)  # a stale dump before; after: it holds the PASS password in clear
+    except OSError:
+        pass
+    if attempt == 'before':
+        os.kill(pid, int(signum))
+if instances is None:
+    sys.exit(4)
+print(json.dumps(instances))
+"""
 
 
 def keepalived_instances(host):
-    """keepalived's live instances on a host (parsed by the collection's vrrp_status
-    module_utils), or [] when keepalived does not answer."""
-    res = dexec(host, 'sh', '-c', _DUMP, timeout=30)
+    """keepalived's live instances on a host (read and parsed by the collection's
+    module_utils/vrrp_status.py, run on the host), or [] when keepalived does not answer."""
+    reader = (core.ROOT / 'plugins' / 'module_utils' / 'vrrp_status.py').read_text() + _READER_MAIN
+    try:
+        res = subprocess.run(['docker', 'exec', '-i', container(host), 'python3', '-'], input=reader,
+                             capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return []
     if res.returncode != 0:
         return []
     try:
-        return core.vrrp_status().parse_json_dump(res.stdout)
+        return json.loads(res.stdout)
     except ValueError:
         return []
 

@@ -36,9 +36,22 @@ NETWORK="vagrant_network_$FAILOVER_SUBNET"       # what Vagrant names the privat
 IMAGE=failover-keepalived-lab:bookworm
 PY=python3
 PROBE=$REPO/lab/probe.py
-# Master_Down_Interval of web2 (priority 100, advert_int 1): 3 x 1 + (256-100)/256 s.
-# A failover faster than that means web1's keepalived sent its priority-0 advert.
-MASTER_DOWN_MS=3609
+# Master_Down_Interval of the BACKUP (ms), from the plan of the inventory the Vagrantfile
+# wrote (vagrant/.vagrant/failover-inventory.yml): a failover faster than that means
+# web1's keepalived sent its priority-0 advert. Read after vagrant up.
+MASTER_DOWN_MS=
+plan_backup_down_ms() {
+  "$REPO/.venv/bin/python" - "$REPO" "$HERE/.vagrant/failover-inventory.yml" <<'PY'
+import sys
+import yaml
+sys.path.insert(0, sys.argv[1])
+from bench import core
+hostvars, groups = core.lab_hostvars(yaml.safe_load(open(sys.argv[2])))
+plan = core.vrrp_plan().plan_from_inventory(['web'], hostvars, groups)
+print(round(max(view['master_down_interval'] for views in plan['hosts'].values()
+                for view in views if view['state'] == 'BACKUP') * 1000))
+PY
+}
 
 UP_TIMEOUT=${VAGRANT_TEST_UP_TIMEOUT:-1800}       # s, vagrant up (apt in the containers)
 CMD_TIMEOUT=300                                  # s, any other vagrant command
@@ -197,6 +210,8 @@ say "vagrant up --provider=docker (site.yml runs from the trigger after web2)"
 t=$(now)
 timeout "$UP_TIMEOUT" vagrant up --provider=docker || die "vagrant up --provider=docker failed (or took over ${UP_TIMEOUT}s)"
 timing "vagrant up --provider=docker" "$(since "$t") s"
+MASTER_DOWN_MS=$(plan_backup_down_ms) || die "cannot plan $HERE/.vagrant/failover-inventory.yml"
+echo "    the plan's Master_Down_Interval of the BACKUP: ${MASTER_DOWN_MS} ms"
 
 say "vagrant status"
 timeout "$CMD_TIMEOUT" vagrant status || die "vagrant status failed"

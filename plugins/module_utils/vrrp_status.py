@@ -21,8 +21,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import ipaddress
 import json
+import os
+import time
 
 # keepalived/include/vrrp.h: VRRP_STATE_INIT 0, _BACK 1, _MAST 2, _FAULT 3 (internal),
 # _DELETED 97 (internal), _STOP 98 (internal).
@@ -402,3 +405,90 @@ def state_mismatches(actual_states, planned_instances):
     for name in sorted(set(actual_states) - planned_names):
         out.append('%s: running in keepalived but not in the plan' % name)
     return out
+
+
+# --- reading the dump on the host ---------------------------------------------------------
+# The module vrrp_status and bench/lab.py (which runs this file with python3 inside a lab
+# container) find keepalived, its dump file and wait for a complete dump the same way.
+
+PROC = '/proc'
+DUMP_NAME = 'keepalived.json'
+DEFAULT_TMPDIR = '/tmp'
+POLL_INTERVAL = 0.05
+
+
+def _read(path, mode='r'):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def read_pid(pid_file):
+    """(pid, None) for a live keepalived named by pid_file, else (None, why not)."""
+    try:
+        text = _read(pid_file).strip()
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return None, 'no pid file %s' % pid_file
+        return None, 'cannot read pid file %s: %s' % (pid_file, exc.strerror)
+    if not text.isdigit() or int(text) <= 0:
+        return None, 'pid file %s holds %r, not a pid' % (pid_file, text[:40])
+    pid = int(text)
+    try:
+        comm = _read(os.path.join(PROC, str(pid), 'comm')).strip()
+    except (IOError, OSError):
+        return None, 'stale pid file %s: no process %d' % (pid_file, pid)
+    if comm != 'keepalived':
+        return None, 'stale pid file %s: process %d is %s, not keepalived' % (pid_file, pid, comm)
+    return pid, None
+
+
+def process_tmpdir(pid):
+    """keepalived writes its dumps to $TMPDIR, /tmp by default."""
+    try:
+        environ = _read(os.path.join(PROC, str(pid), 'environ'), 'rb')
+    except (IOError, OSError):
+        return DEFAULT_TMPDIR
+    for item in environ.split(b'\0'):
+        if item.startswith(b'TMPDIR='):
+            value = item[len(b'TMPDIR='):].decode('utf-8', 'replace')
+            if value.startswith('/'):
+                return value.rstrip('/') or '/'
+    return DEFAULT_TMPDIR
+
+
+def dump_path(pid, tmpdir):
+    """The dump as seen from here: through /proc/PID/root (PrivateTmp, containers), or
+    the plain path when that root cannot be entered."""
+    root = os.path.join(PROC, str(pid), 'root')
+    inside = os.path.join(tmpdir, DUMP_NAME)
+    try:
+        os.stat(root + tmpdir)
+    except OSError:
+        return inside
+    return root + inside
+
+
+def become_hint(exc):
+    if exc.errno in (errno.EPERM, errno.EACCES):
+        return ' (run the task as root: become: true)'
+    return ''
+
+
+def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic):
+    """(instances, None) once path holds a complete dump, else (None, why) at timeout."""
+    deadline = clock() + timeout
+    last_error = None
+    while True:
+        try:
+            text = _read(path)
+        except (IOError, OSError) as exc:
+            if exc.errno != errno.ENOENT:
+                last_error = 'cannot read %s: %s%s' % (path, exc.strerror, become_hint(exc))
+        else:
+            try:
+                return parse_json_dump(text), None
+            except StatusError as exc:  # not complete yet, or garbage
+                last_error = 'the dump %s is not usable: %s' % (path, exc)
+        if clock() >= deadline:
+            return None, last_error
+        sleep(POLL_INTERVAL)

@@ -337,80 +337,30 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_status as status
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
     StatusError,
     annotate_vips,
+    become_hint,
+    dump_path,
     parse_ip_json,
     parse_ip_oneline,
-    parse_json_dump,
+    process_tmpdir,
+    read_pid,
     state_mismatches,
     summarize,
+    wait_for_dump,
 )
 
-PROC = '/proc'
-DUMP_NAME = 'keepalived.json'
-DEFAULT_TMPDIR = '/tmp'
-POLL_INTERVAL = 0.05
 # s between two readings while waiting for the expected states (option wait).
 WAIT_INTERVAL = 0.2
 SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/local/sbin']
 
 
-def _read(path, mode='r'):
-    with open(path, mode) as f:
-        return f.read()
-
-
-def read_pid(pid_file):
-    """(pid, None) for a live keepalived named by pid_file, else (None, why not)."""
-    try:
-        text = _read(pid_file).strip()
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return None, 'no pid file %s' % pid_file
-        return None, 'cannot read pid file %s: %s' % (pid_file, exc.strerror)
-    if not text.isdigit() or int(text) <= 0:
-        return None, 'pid file %s holds %r, not a pid' % (pid_file, text[:40])
-    pid = int(text)
-    try:
-        comm = _read(os.path.join(PROC, str(pid), 'comm')).strip()
-    except (IOError, OSError):
-        return None, 'stale pid file %s: no process %d' % (pid_file, pid)
-    if comm != 'keepalived':
-        return None, 'stale pid file %s: process %d is %s, not keepalived' % (pid_file, pid, comm)
-    return pid, None
-
-
-def process_tmpdir(pid):
-    """keepalived writes its dumps to $TMPDIR, /tmp by default."""
-    try:
-        environ = _read(os.path.join(PROC, str(pid), 'environ'), 'rb')
-    except (IOError, OSError):
-        return DEFAULT_TMPDIR
-    for item in environ.split(b'\0'):
-        if item.startswith(b'TMPDIR='):
-            value = item[len(b'TMPDIR='):].decode('utf-8', 'replace')
-            if value.startswith('/'):
-                return value.rstrip('/') or '/'
-    return DEFAULT_TMPDIR
-
-
-def dump_path(pid, tmpdir):
-    """The dump as seen from here: through /proc/PID/root (PrivateTmp, containers), or
-    the plain path when that root cannot be entered."""
-    root = os.path.join(PROC, str(pid), 'root')
-    inside = os.path.join(tmpdir, DUMP_NAME)
-    try:
-        os.stat(root + tmpdir)
-    except OSError:
-        return inside
-    return root + inside
-
-
 def keepalived_binary(module, pid):
     """The running binary (/proc/PID/exe) when it is still on disk, else keepalived on PATH."""
     try:
-        exe = os.readlink(os.path.join(PROC, str(pid), 'exe'))
+        exe = os.readlink(os.path.join(status.PROC, str(pid), 'exe'))
     except OSError:
         exe = None
     if exe and not exe.endswith(' (deleted)') and os.access(exe, os.X_OK):
@@ -441,33 +391,7 @@ def remove_stale(module, path, pid):
         if exc.errno == errno.ENOENT:
             return
         module.fail_json(msg='cannot remove the old dump %s: %s%s'
-                         % (path, exc.strerror, _become_hint(exc)), pid=pid, running=True)
-
-
-def _become_hint(exc):
-    if exc.errno in (errno.EPERM, errno.EACCES):
-        return ' (run the task as root: become: true)'
-    return ''
-
-
-def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic):
-    """(instances, None) once path holds a complete dump, else (None, why) at timeout."""
-    deadline = clock() + timeout
-    last_error = None
-    while True:
-        try:
-            text = _read(path)
-        except (IOError, OSError) as exc:
-            if exc.errno != errno.ENOENT:
-                last_error = 'cannot read %s: %s%s' % (path, exc.strerror, _become_hint(exc))
-        else:
-            try:
-                return parse_json_dump(text), None
-            except StatusError as exc:  # not complete yet, or garbage
-                last_error = 'the dump %s is not usable: %s' % (path, exc)
-        if clock() >= deadline:
-            return None, last_error
-        sleep(POLL_INTERVAL)
+                         % (path, exc.strerror, become_hint(exc)), pid=pid, running=True)
 
 
 def read_addresses(module):
@@ -519,7 +443,7 @@ def read_status(module, params):
             result['running'] = False
             return result, 'keepalived (pid %d) stopped while being asked for its state' % pid
         module.fail_json(msg='cannot send signal %d to keepalived (pid %d): %s%s'
-                             % (signum, pid, exc.strerror, _become_hint(exc)), **result)
+                             % (signum, pid, exc.strerror, become_hint(exc)), **result)
 
     instances, why = wait_for_dump(path, params['timeout'])
     if instances is None:

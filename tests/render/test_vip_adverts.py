@@ -15,7 +15,9 @@ import pytest
 from conftest import STAND_IN, check, render
 from keepalived_conf import parse
 
-INVENTORY = Path(__file__).resolve().parent / 'inventories' / 'several_vips_single.yml'
+INVENTORIES = Path(__file__).resolve().parent / 'inventories'
+# group -> the inventory it is rendered from: the same pair, three VIPs and one
+GROUPS = {'web': INVENTORIES / 'several_vips_single.yml', 'one': INVENTORIES / 'one_vip_single.yml'}
 
 
 def instance(text):
@@ -28,8 +30,8 @@ def instance(text):
 @pytest.fixture(scope='module')
 def rendered(tmp_path_factory):
     out = {}
-    for group in ('web', 'one'):
-        out.update(render(INVENTORY, tmp_path_factory.mktemp(group), group=group, extra_vars=STAND_IN))
+    for group, inventory in GROUPS.items():
+        out.update(render(inventory, tmp_path_factory.mktemp(group), group=group, extra_vars=STAND_IN))
     return out
 
 

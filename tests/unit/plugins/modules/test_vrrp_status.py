@@ -20,6 +20,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_status as status_utils
 from ansible_collections.failover.keepalived.plugins.modules import vrrp_status as mod
 
 FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures' / 'keepalived'
@@ -64,8 +65,8 @@ class FakeHost:
         self.pid_file.parent.mkdir()
         self.pid_file.write_text('%d\n' % PID)
 
-        monkeypatch.setattr(mod, 'PROC', str(self.proc))
-        monkeypatch.setattr(mod, 'POLL_INTERVAL', 0.01)
+        monkeypatch.setattr(status_utils, 'PROC', str(self.proc))
+        monkeypatch.setattr(status_utils, 'POLL_INTERVAL', 0.01)
         monkeypatch.setattr(mod.os, 'kill', self.kill)
         monkeypatch.setattr(basic.AnsibleModule, 'run_command', self.run_command)
         monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', self.get_bin_path)
@@ -433,3 +434,19 @@ def test_wait_counts_keepalived_not_running_yet_as_a_mismatch(host, capsys, monk
 def test_expect_needs_a_name_and_a_planned_state(host, capsys, expect):
     result = host().run(capsys, expect=expect)
     assert result['_rc'] == 1 and 'needs a name and a state (MASTER or BACKUP)' in result['msg']
+
+
+def test_ip_json_output_that_does_not_parse_falls_back_to_oneline(host, capsys, monkeypatch):
+    h = host(dump='bookworm-master')
+    real = h.run_command
+
+    def garbage_json(args, **kwargs):
+        if args[:3] == ['/usr/sbin/ip', '-j', 'addr']:
+            h.commands.append(list(args))
+            return 0, '[{"ifname": ', ''
+        return real(args, **kwargs)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda module, args, **kw: garbage_json(args, **kw))
+    result = h.run(capsys)
+    assert result['_rc'] == 0
+    assert _only(result)['vips_present'] == {'198.18.90.69/24': True}
+    assert ['/usr/sbin/ip', '-o', 'addr', 'show'] in h.commands
