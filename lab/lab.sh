@@ -24,7 +24,7 @@ declare -A IP=([web1]=198.18.77.11 [web2]=198.18.77.12)
 BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-60}     # s, systemd boot in each container
 PROBE_LIMIT=${LAB_PROBE_LIMIT:-15}       # s, each failover/preemption probe
 PROBE_INTERVAL=0.02                      # s between probes
-PROBE_TIMEOUT=0.2                        # s, curl --max-time of each probe
+PROBE_TIMEOUT=0.2                        # s, timeout of each probe
 
 RUN_FLAGS=(
   --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add NET_RAW
@@ -38,7 +38,6 @@ say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 cname() { printf 'failover-lab-%s' "$1"; }
-now_ms() { local t=${EPOCHREALTIME//[.,]/}; printf '%s' $((t / 1000)); }
 
 need_engine() {
   docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh (or make lab)"
@@ -176,28 +175,25 @@ cmd_status() {
   echo "http://$VIP/ answers: $page"
 }
 
-# probe_until NAME: probe until the page names host NAME (bounded);
-# prints "ELAPSED_MS FAILED_PROBES" measured from $T0, returns 1 on timeout
-probe_until() {
-  local want=$1 page deadline failed=0 n=0 max
-  deadline=$(($(now_ms) + PROBE_LIMIT * 1000))
-  max=$((PROBE_LIMIT * 1000 / 20))   # no more probes than one every 20 ms
-  while ((n < max)) && (($(now_ms) < deadline)); do
-    n=$((n + 1))
-    page=$(probe)
-    if [ -n "$page" ] && grep -qw -- "$want" <<<"$page"; then
-      printf '%s %s\n' $(($(now_ms) - T0)) "$failed"
-      return 0
-    fi
-    [ -n "$page" ] || failed=$((failed + 1))
-    sleep "$PROBE_INTERVAL"
-  done
-  return 1
+# probe_move NAME FAULT: run the command FAULT while lab/probe.py (the probe of the
+# benchmark and the scenarios) probes the VIP; prints "ELAPSED_MS FAILED_PROBES" once the
+# page names host NAME (ELAPSED_MS from FAULT's start), returns 1 when it does not within
+# PROBE_LIMIT s or FAULT fails. Bounded by probe.py itself.
+probe_move() {
+  local out rc=0
+  out=$(python3 "$(dirname "${BASH_SOURCE[0]}")/probe.py" --url "http://$VIP/" --expect "$1" \
+          --within "$PROBE_LIMIT" --fault "$2" --interval "$PROBE_INTERVAL" \
+          --timeout "$PROBE_TIMEOUT" --settle 1 --grace 0.1) || rc=$?
+  python3 -c 'import json, sys
+r = json.loads(sys.stdin.readline())
+if r["took_ms"] is not None:
+    print("%d %d" % (round(r["took_ms"]), r["failed"]))' <<<"$out" || rc=1
+  return "$rc"
 }
 
 cmd_failover() {
   need_lab
-  local holders master backup h result pid rc
+  local holders master backup h result rc
   holders=$(vip_holders)
   case "$(grep -c . <<<"$holders" || true)" in
     0) die "no container holds the VIP $VIP: deploy the roles first (make lab), then check lab/lab.sh status" ;;
@@ -210,21 +206,13 @@ cmd_failover() {
   say "MASTER is $master, BACKUP is $backup; http://$VIP/ answers from $master"
 
   say "stopping keepalived on $master; probing http://$VIP/ every ${PROBE_INTERVAL}s (limit ${PROBE_LIMIT}s) ..."
-  T0=$(now_ms)
-  docker exec "$(cname "$master")" systemctl stop keepalived &
-  pid=$!
-  result=$(probe_until "$backup") || rc=$?
-  wait "$pid" || die "'systemctl stop keepalived' failed on $master"
+  result=$(probe_move "$backup" "docker exec $(cname "$master") systemctl stop keepalived") || rc=$?
   [ "${rc:-0}" -eq 0 ] \
     || die "$backup did not answer on the VIP within ${PROBE_LIMIT}s: check keepalived on $backup (journalctl -u keepalived); start it again on $master with: docker exec $(cname "$master") systemctl start keepalived"
   say "failover: $backup answers after ${result% *} ms (${result#* } failed probes)"
 
   say "starting keepalived on $master; waiting for it to take the VIP back (preemption) ..."
-  T0=$(now_ms)
-  docker exec "$(cname "$master")" systemctl start keepalived &
-  pid=$!
-  result=$(probe_until "$master") || rc=$?
-  wait "$pid" || die "'systemctl start keepalived' failed on $master: docker exec $(cname "$master") journalctl -u keepalived"
+  result=$(probe_move "$master" "docker exec $(cname "$master") systemctl start keepalived") || rc=$?
   [ "${rc:-0}" -eq 0 ] \
     || die "$master did not take the VIP back within ${PROBE_LIMIT}s (nopreempt or preempt_delay configured?): check lab/lab.sh status"
   say "preemption: $master answers again after ${result% *} ms (${result#* } failed probes)"
