@@ -68,9 +68,9 @@ def vrrp_plan():
     return mod
 
 
-def vrrp_status():
-    """plugins/module_utils/vrrp_status.py (standard library only): keepalived's JSON dump."""
-    return _load_file_module('bench_vrrp_status', ROOT / 'plugins' / 'module_utils' / 'vrrp_status.py')
+def vip_holders_module():
+    """lab/vip_holders.py (standard library only): which lab containers hold a VIP."""
+    return _load_file_module('bench_lab_vip_holders', ROOT / 'lab' / 'vip_holders.py')
 
 
 def probe_module():

@@ -57,13 +57,11 @@ need_lab() {
 probe() { curl -s --max-time "$PROBE_TIMEOUT" "http://$VIP/" 2>/dev/null || true; }
 
 # hosts whose eth0 carries the VIP, one per line
+# the hosts whose container holds the VIP, one a line (lab/vip_holders.py)
 vip_holders() {
-  local h
-  for h in "${HOSTS[@]}"; do
-    if docker exec "$(cname "$h")" ip -o -4 addr show 2>/dev/null | grep -q " $VIP/"; then
-      printf '%s\n' "$h"
-    fi
-  done
+  local h pairs=()
+  for h in "${HOSTS[@]}"; do pairs+=("$h=$(cname "$h")"); done
+  python3 "$(dirname "${BASH_SOURCE[0]}")/vip_holders.py" "$VIP" "${pairs[@]}"
 }
 
 # ---------------------------------------------------------------------------

@@ -130,13 +130,11 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 # vip_holders: containers whose eth1 carries the VIP
+# the hosts whose container holds the VIP, as "web1 " (lab/vip_holders.py)
 vip_holders() {
-  local n
-  for n in "${NAMES[@]}"; do
-    if docker exec "$PREFIX-$n" ip -o -4 addr show dev eth1 2>/dev/null | grep -q " $VIP/"; then
-      printf '%s ' "$n"
-    fi
-  done
+  local n pairs=()
+  for n in "${NAMES[@]}"; do pairs+=("$n=$PREFIX-$n"); done
+  "$PY" "$REPO/lab/vip_holders.py" "$VIP" "${pairs[@]}" | tr '\n' ' '
 }
 
 # probe EXPECT WITHIN [FAULT]: lab/probe.py, one JSON line; sets P_TOOK, P_OUTAGE, P_FAILED
