@@ -56,15 +56,15 @@ def _load_file_module(name, path):
 
 
 def vrrp_plan():
-    """plugins/module_utils/vrrp_plan.py, imported as the collection's module when the
+    """plugins/plugin_utils/vrrp_plan.py, imported as the collection's module when the
     collection is on sys.path (make collection), else from its file (it is plain Python)."""
     collections = ROOT / '.collections'
     if collections.is_dir() and str(collections) not in sys.path:
         sys.path.insert(0, str(collections))
     try:
-        from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_plan as mod
+        from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as mod
     except ImportError:
-        mod = _load_file_module('bench_vrrp_plan', ROOT / 'plugins' / 'module_utils' / 'vrrp_plan.py')
+        mod = _load_file_module('bench_vrrp_plan', ROOT / 'plugins' / 'plugin_utils' / 'vrrp_plan.py')
     return mod
 
 

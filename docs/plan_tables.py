@@ -9,7 +9,7 @@
 
 Every block between ``<!-- plan: INVENTORY -->`` and ``<!-- end plan -->`` is replaced by
 the inventory file (as YAML) and a table instance x host -> state, priority and takeover
-time, with each host's unicast source and peers, computed by the collection's own plan (module_utils/vrrp_plan.py) from the
+time, with each host's unicast source and peers, computed by the collection's own plan (plugin_utils/vrrp_plan.py) from the
 inventory as Ansible reads it. Nothing connects to the inventories' addresses.
 """
 
@@ -29,7 +29,7 @@ def _import_plan():
     collections = TOP / '.collections'
     if str(collections) not in sys.path:
         sys.path.insert(0, str(collections))
-    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (  # noqa: E402
+    from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (  # noqa: E402
         plan_from_inventory,
     )
     return plan_from_inventory

@@ -55,7 +55,7 @@ fi
 
 required=(MANIFEST.json FILES.json LICENSE meta/runtime.yml CHANGELOG.rst
   playbooks/site.yml playbooks/switchover.yml playbooks/check_group.yml
-  plugins/modules/vrrp_plan.py plugins/action/vrrp_plan.py plugins/module_utils/vrrp_plan.py
+  plugins/modules/vrrp_plan.py plugins/action/vrrp_plan.py plugins/plugin_utils/vrrp_plan.py
   plugins/filter/vrrp.py plugins/filter/vrrp_cidr.yml
   roles/keepalived/tasks/main.yml roles/keepalived/meta/argument_specs.yml
   roles/apache/tasks/main.yml roles/apache/meta/argument_specs.yml)

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     PlanError,
     plan_from_inventory,
 )

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     PlanError,
     plan_from_inventory,
     vip_to_cidr,

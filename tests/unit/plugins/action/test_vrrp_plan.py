@@ -14,7 +14,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.playbook.task import Task
 
 from ansible_collections.failover.keepalived.plugins.action.vrrp_plan import ActionModule
-from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_plan as vp
+from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as vp
 
 
 def _action(args):

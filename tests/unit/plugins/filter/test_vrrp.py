@@ -16,7 +16,7 @@ from ansible_collections.failover.keepalived.plugins.filter.vrrp import (
     vrrp_peers,
     vrrp_plan,
 )
-from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_plan as vp
+from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as vp
 
 
 def test_filter_module_exports_the_three_filters():

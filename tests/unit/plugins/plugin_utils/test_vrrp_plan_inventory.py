@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""VRIDs across the whole inventory (plugins/module_utils/vrrp_plan.py, inventory_wide):
+"""VRIDs across the whole inventory (plugins/plugin_utils/vrrp_plan.py, inventory_wide):
 a deployed group's VRID must not clash with that of a group the run does not deploy,
 and derived VRIDs avoid each other in the inventory's order of groups, so that each is
 the same whichever group a run deploys.
@@ -19,7 +19,7 @@ import random
 import netaddr
 import pytest
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     VRID_MAX,
     PlanError,
     _assign_vrids,

@@ -5,7 +5,8 @@
 
 Plain Python over netaddr, no Ansible imports: the action plugin ``vrrp_plan`` and the
 filters both call :func:`plan_from_inventory` (or :func:`plan_groups` with explicit
-data), so the plan is computed in exactly one place.
+data), so the plan is computed in exactly one place. It runs on the controller only,
+so it lives in plugin_utils (module_utils is for code that is shipped to the hosts).
 
 Every error is a :class:`PlanError` that names the host and the variable, and is raised
 before anything is returned, so a caller that stops on it has changed no host.

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Several VIPs per group (plugins/module_utils/vrrp_plan.py): vrrp_mode spread shares
+"""Several VIPs per group (plugins/plugin_utils/vrrp_plan.py): vrrp_mode spread shares
 the MASTERs evenly over N members, IPv6 VIPs give VRRPv3 instances in spread mode too,
 sync groups only join instances that share their MASTER, and VRIDs stay unique.
 
@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     PlanError,
     plan_from_inventory,
 )

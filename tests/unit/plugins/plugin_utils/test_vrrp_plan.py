@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The VRRP plan (plugins/module_utils/vrrp_plan.py): good inputs give the seed's
+"""The VRRP plan (plugins/plugin_utils/vrrp_plan.py): good inputs give the seed's
 priorities, states, peers and VRIDs; every bad input is a PlanError naming host and
 variable.
 
@@ -17,7 +17,7 @@ import zlib
 
 import pytest
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_plan import (
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     PlanError,
     _first_l2_pair,
     _reserved_address,
