@@ -240,6 +240,29 @@ instances:
       type: list
       elements: str
       sample: ["192.168.56.69/32"]
+    advertised_vips:
+      description: The VIPs that go into the instance's adverts (C(virtual_ipaddress)), the
+        first of RV(instances[].vips); a host drops adverts whose list differs from its own.
+      type: list
+      elements: str
+      sample: ["192.168.56.69/32"]
+    excluded_vips:
+      description: The other VIPs (C(virtual_ipaddress_excluded)), which can be added and
+        removed host by host without a BACKUP taking over.
+      type: list
+      elements: str
+      sample: []
+    pass_auth:
+      description: Whether the instance can carry PASS authentication (VRRPv2; VRRPv3 has
+        none).
+      type: bool
+      sample: true
+    restart_delay:
+      description: Seconds a restart of a keepalived that died should wait, longer than a
+        peer needs to take over (master_down_interval plus one advert_int, rounded up);
+        the keepalived role's default C(RestartSec).
+      type: int
+      sample: 5
     master:
       description: The host that is MASTER when every member is healthy.
       type: str
@@ -255,6 +278,12 @@ instances:
       type: str
       returned: when the instance is in a sync group
       sample: vg_web
+    sync_group_instances:
+      description: The instances of that sync group on this host, in plan order.
+      type: list
+      elements: str
+      returned: when the instance is in a sync group
+      sample: [vi_web, vi_web_v6]
 ansible_facts:
   description: Facts set on every host of the play when run with C(run_once).
   returned: success

@@ -622,6 +622,7 @@ def _plain(value):
 
 def _host_view(inst, host, settings):
     prio = inst['priorities'][host]
+    mdi = master_down_interval(settings['advert_int'], prio, inst['version'])
     master = max(inst['priorities'], key=inst['priorities'].get)
     view = {
         'name': inst['name'],
@@ -638,8 +639,19 @@ def _host_view(inst, host, settings):
         'unicast_peers': [inst['addresses'][m] for m in inst['members'] if m != host]
         if settings['unicast'] else [],
         'vips': list(inst['vips']),
+        # Adverts carry only the first VIP: a host drops adverts whose address list differs
+        # from its own, so the others (virtual_ipaddress_excluded) can be added and removed
+        # host by host without a BACKUP taking over in between.
+        'advertised_vips': list(inst['vips'][:1]),
+        'excluded_vips': list(inst['vips'][1:]),
+        # VRRPv3 (RFC 5798) has no authentication; PASS applies to VRRPv2 instances only.
+        'pass_auth': inst['version'] == 2,
         'master': master,
-        'master_down_interval': master_down_interval(settings['advert_int'], prio, inst['version']),
+        'master_down_interval': mdi,
+        # How long systemd should wait before it restarts a keepalived that died: longer
+        # than a peer needs to take over (this host's Master_Down_Interval, which is the
+        # longest, plus one advert), so the restart only removes a stale copy of the VIPs.
+        'restart_delay': int(math.ceil(mdi + settings['advert_int'])),
     }
     return view
 
@@ -982,6 +994,7 @@ def plan_groups(groups, others=None, order=None):
             for view in hosts[host]:
                 if view['group'] == name and view['name'] in sync_of:
                     sync = view['sync_group'] = sync_of[view['name']]
+                    view['sync_group_instances'] = list(sync_groups[sync])
                     other = sync_owner.setdefault((host, sync), name)
                     if other != name:
                         raise PlanError(host, VAR_PREFIX + 'sync_group', 'sync group %s is made by '

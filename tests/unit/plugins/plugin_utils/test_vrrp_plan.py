@@ -65,7 +65,8 @@ def test_two_hosts_give_seed_priorities(inventory):
         'version': 2, 'virtual_router_id': 77, 'state': 'MASTER', 'priority': 101,
         'advert_int': 1, 'nopreempt': False, 'unicast_src_ip': '192.168.56.11',
         'unicast_peers': ['192.168.56.12'], 'vips': ['192.168.56.69/32'],
-        'master': 'web1', 'master_down_interval': 3.6055,
+        'advertised_vips': ['192.168.56.69/32'], 'excluded_vips': [], 'pass_auth': True,
+        'master': 'web1', 'master_down_interval': 3.6055, 'restart_delay': 5,
     }
     assert web2['state'] == 'BACKUP'
     assert web2['priority'] == 100
@@ -783,3 +784,28 @@ def test_indexed_vrid_conflict_search_finds_the_pair_a_pairwise_loop_finds(seed)
     pairwise = next(((i, j) for i in range(len(same)) for j in range(i + 1, len(same))
                      if _same_l2(same[i], same[j])), None)
     assert _first_l2_pair(same) == pairwise
+
+
+# --- what the template renders as it is: VIP lists, PASS, sync groups, restart delay -----
+
+def test_only_the_first_vip_is_advertised_the_rest_excluded(inventory):
+    plan = _plan(inventory, group_vars={'vrrp_vips': ['192.168.56.69/24', '192.168.56.70/24',
+                                                      '192.168.56.71/24']})
+    view = _view(plan, 'web2')
+    assert view['advertised_vips'] == ['192.168.56.69/24']
+    assert view['excluded_vips'] == ['192.168.56.70/24', '192.168.56.71/24']
+    assert view['vips'] == view['advertised_vips'] + view['excluded_vips']
+
+
+def test_pass_auth_only_for_vrrp_version_2(inventory):
+    assert _view(_plan(inventory), 'web1')['pass_auth'] is True
+    assert _view(_plan(inventory, group_vars={'vrrp_version': 3}), 'web1')['pass_auth'] is False
+
+
+def test_restart_delay_outlasts_a_peers_takeover(inventory):
+    plan = _plan(inventory, group_vars={'vrrp_advert_int': 2})
+    for host in ('web1', 'web2'):
+        view = _view(plan, host)
+        assert view['restart_delay'] >= view['master_down_interval'] + view['advert_int']
+        assert view['restart_delay'] == int(view['restart_delay'])
+    assert _view(plan, 'web2')['restart_delay'] == 9  # ceil(3 x 2 + 156/256 + 2)

@@ -164,6 +164,10 @@ def test_spread_sync_groups_join_the_instances_that_share_a_master(inventory):
     assert [(v['name'], v['state'], v['sync_group']) for v in plan['hosts']['web2']] == [
         ('vi_web_1', 'BACKUP', 'vg_web_1'), ('vi_web_2', 'MASTER', 'vg_web_2'),
         ('vi_web_3', 'BACKUP', 'vg_web_1'), ('vi_web_4', 'MASTER', 'vg_web_2')]
+    # each view names the members of its sync group, as the template renders them
+    assert [(v['name'], v['sync_group_instances']) for v in plan['hosts']['web2']] == [
+        ('vi_web_1', ['vi_web_1', 'vi_web_3']), ('vi_web_2', ['vi_web_2', 'vi_web_4']),
+        ('vi_web_3', ['vi_web_1', 'vi_web_3']), ('vi_web_4', ['vi_web_2', 'vi_web_4'])]
 
 
 def test_spread_sync_groups_pair_each_vip_with_its_v6_twin(inventory):
