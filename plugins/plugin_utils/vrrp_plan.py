@@ -758,62 +758,20 @@ def _assign_vrids(instances, deployed_groups, sources):
     derived = [inst for inst in instances if inst['derived'] is not None]
     if not derived:
         return []
-    widths = {'ipv4': 32, 'ipv6': 128}
-    prefixes = {'ipv4': set(), 'ipv6': set()}
-    for inst in instances:
-        prefixes[inst['family']].update(prefix for prefix, _first in inst['l2'][0])
-
-    def keys(inst):
-        """(links, VIP subnets, addresses under every VIP prefix of the family)."""
-        family = inst['family']
-        width = widths[family]
-        nets, values = inst['l2']
-        links = [(family, host, inst['interface']) for host in inst['members']]
-        subnets = [(family, prefix, first) for prefix, first in nets]
-        addrs = []
-        for prefix in prefixes[family]:
-            shift = width - prefix
-            addrs.extend((family, prefix, value >> shift << shift) for value in values)
-        return links, subnets, addrs
-
-    # VRID -> group, under each link / VIP subnet / address (masked) of a placed instance
-    by_link, by_net, by_addr = {}, {}, {}
-
-    def reserve(inst, inst_keys):
-        vrid, group = inst['vrid'], inst['group']
-        for index, found in zip((by_link, by_net, by_addr), inst_keys):
-            for key in found:
-                index.setdefault(key, {}).setdefault(vrid, group)
-
+    placed = _L2Index(instances)
     for inst in instances:
         if inst['derived'] is None:
-            reserve(inst, keys(inst))
-    specs = []
-    by_spec = {}
-    for inst in derived:
-        key = (inst['group'], inst['spec'])
-        if key not in by_spec:
-            by_spec[key] = []
-            specs.append(key)
-        by_spec[key].append(inst)
+            placed.reserve(inst, placed.keys(inst))
     moves = []
-    empty = {}
-    for key in specs:
-        twins = [(inst, keys(inst)) for inst in by_spec[key]]
-        # the same link; a placed VIP subnet holds an address of ours; ours holds one of theirs
-        hits = [index.get(k, empty) for _inst, (links, subnets, addrs) in twins
-                for index, found in ((by_link, links), (by_addr, subnets), (by_net, addrs))
-                for k in found]
+    for key, insts in _derived_specs(derived):
+        twins = [(inst, placed.keys(inst)) for inst in insts]
+        hits = placed.hits(twins)
         taken = set()
         for found in hits:
             taken.update(found)
-        first = twins[0][0]['derived']
-        vrid = first
-        for step in range(VRID_MAX):
-            vrid = (first - 1 + step) % VRID_MAX + 1
-            if vrid not in taken:
-                break
-        else:
+        first = insts[0]['derived']
+        vrid = _first_free(first, taken)
+        if vrid is None:
             if key[0] in deployed_groups:
                 host, var = sources[key[0]]['vrid']
                 raise PlanError(host, var, 'no free VRID for instance %s of group %s: all of '
@@ -822,11 +780,74 @@ def _assign_vrids(instances, deployed_groups, sources):
             vrid = first
         for inst, inst_keys in twins:
             inst['vrid'] = vrid
-            reserve(inst, inst_keys)
+            placed.reserve(inst, inst_keys)
         if vrid != first and key[0] in deployed_groups:
             moves.append({'group': key[0], 'instance': key[1], 'vrid': vrid, 'derived': first,
                           'taken_by': next(found[first] for found in hits if first in found)})
     return moves
+
+
+class _L2Index:
+    """The VRIDs placed so far under each link (family, host, interface), VIP subnet and
+    member address (masked to every VIP prefix of its family), for _assign_vrids: what
+    _same_l2 decides for a pair, as dictionary lookups."""
+
+    WIDTHS = {'ipv4': 32, 'ipv6': 128}
+    EMPTY = {}
+
+    def __init__(self, instances):
+        self.prefixes = {'ipv4': set(), 'ipv6': set()}
+        for inst in instances:
+            self.prefixes[inst['family']].update(prefix for prefix, _first in inst['l2'][0])
+        self.by_link, self.by_net, self.by_addr = {}, {}, {}
+
+    def keys(self, inst):
+        """(links, VIP subnets, addresses under every VIP prefix of the family)."""
+        family = inst['family']
+        width = self.WIDTHS[family]
+        nets, values = inst['l2']
+        links = [(family, host, inst['interface']) for host in inst['members']]
+        subnets = [(family, prefix, first) for prefix, first in nets]
+        addrs = []
+        for prefix in self.prefixes[family]:
+            shift = width - prefix
+            addrs.extend((family, prefix, value >> shift << shift) for value in values)
+        return links, subnets, addrs
+
+    def reserve(self, inst, inst_keys):
+        """Place inst's VRID (first group to place a VRID under a key keeps it)."""
+        vrid, group = inst['vrid'], inst['group']
+        for index, found in zip((self.by_link, self.by_net, self.by_addr), inst_keys):
+            for key in found:
+                index.setdefault(key, {}).setdefault(vrid, group)
+
+    def hits(self, twins):
+        """{VRID: group} of everything placed on the L2 of these instances: the same link;
+        a placed VIP subnet holds an address of theirs; theirs holds a placed address."""
+        return [index.get(k, self.EMPTY) for _inst, (links, subnets, addrs) in twins
+                for index, found in ((self.by_link, links), (self.by_addr, subnets), (self.by_net, addrs))
+                for k in found]
+
+
+def _derived_specs(derived):
+    """[((group, spec name), [its instances: the IPv4 and IPv6 twins])], in order."""
+    specs, by_spec = [], {}
+    for inst in derived:
+        key = (inst['group'], inst['spec'])
+        if key not in by_spec:
+            by_spec[key] = []
+            specs.append(key)
+        by_spec[key].append(inst)
+    return [(key, by_spec[key]) for key in specs]
+
+
+def _first_free(first, taken):
+    """The first VRID from first up (255 wraps to 1) not in taken, or None."""
+    for step in range(VRID_MAX):
+        vrid = (first - 1 + step) % VRID_MAX + 1
+        if vrid not in taken:
+            return vrid
+    return None
 
 
 def _sync_groups(group, instances):
@@ -931,7 +952,30 @@ def plan_groups(groups, others=None, order=None):
     require_netaddr()
     others = list(others or ())
     positions = _positions(groups, others, order)
-    all_instances, sources, settings_of, members_of, deployed = [], {}, {}, {}, []
+    all_instances, sources, settings_of, members_of = _deployed_groups(groups)
+
+    other_instances = []
+    if others:
+        deployed = [(_settings_key(settings_of[name]), members_of[name]) for name in settings_of]
+        for _pos, _name, instances in _instances_of_other_groups(others, deployed, positions):
+            other_instances.extend(instances)
+    in_order = sorted(all_instances + other_instances, key=lambda inst: positions[inst['group']])
+    moves = _assign_vrids(in_order, settings_of, sources)
+    _check_vrid_conflicts(all_instances + other_instances, sources, len(all_instances))
+
+    group_out = dict((name, {'members': members_of[name], 'instances': []}) for name in settings_of)
+    for inst in all_instances:
+        group_out[inst['group']]['instances'].append(
+            dict((k, inst[k]) for k in ('name', 'family', 'version', 'vrid', 'vips', 'priorities')))
+    hosts = _host_views(all_instances, settings_of)
+    _add_sync_groups(all_instances, settings_of, group_out, hosts)
+    return {'groups': group_out, 'hosts': hosts, 'vrid_moves': moves}
+
+
+def _deployed_groups(groups):
+    """Read and check the groups a run deploys: (their instances, in order; settings
+    sources, settings and member names by group)."""
+    all_instances, sources, settings_of, members_of = [], {}, {}, {}
     for group in groups:
         name = group['name']
         members_vars = list(group['members'])
@@ -957,23 +1001,13 @@ def plan_groups(groups, others=None, order=None):
         sources[name] = source
         settings_of[name] = settings
         members_of[name] = [m.name for m in members]
-        if others:
-            deployed.append((_settings_key(settings), members_of[name]))
+    return all_instances, sources, settings_of, members_of
 
-    other_instances = []
-    if others:
-        for _pos, _name, instances in _instances_of_other_groups(others, deployed, positions):
-            other_instances.extend(instances)
-    in_order = sorted(all_instances + other_instances, key=lambda inst: positions[inst['group']])
-    moves = _assign_vrids(in_order, settings_of, sources)
-    _check_vrid_conflicts(all_instances + other_instances, sources, len(all_instances))
 
-    group_out = dict((name, {'members': members_of[name], 'instances': []}) for name in settings_of)
-    for inst in all_instances:
-        group_out[inst['group']]['instances'].append(
-            dict((k, inst[k]) for k in ('name', 'family', 'version', 'vrid', 'vips', 'priorities')))
+def _host_views(instances, settings_of):
+    """{host: [its instance views]}; two instances of one name on a host are an error."""
     hosts = {}
-    for inst in all_instances:
+    for inst in instances:
         settings = settings_of[inst['group']]
         for host in inst['members']:
             view = _host_view(inst, host, settings)
@@ -983,11 +1017,18 @@ def plan_groups(groups, others=None, order=None):
                                     'used by groups %s and %s on this host; set a distinct '
                                     'vrrp_instance_name' % (view['name'], other['group'], view['group']))
             hosts.setdefault(host, []).append(view)
+    return hosts
+
+
+def _add_sync_groups(instances, settings_of, group_out, hosts):
+    """For the groups with vrrp_sync_group: their sync groups in group_out, and each
+    member's views with sync_group and sync_group_instances; one sync group name made by
+    two groups on one host is an error."""
     sync_owner = {}
     for name, settings in settings_of.items():
         if not settings['sync_group']:
             continue
-        sync_groups = _sync_groups(name, [i for i in all_instances if i['group'] == name])
+        sync_groups = _sync_groups(name, [i for i in instances if i['group'] == name])
         group_out[name]['sync_groups'] = sync_groups
         sync_of = dict((inst, sync) for sync, insts in sync_groups.items() for inst in insts)
         for host in group_out[name]['members']:
@@ -1000,7 +1041,6 @@ def plan_groups(groups, others=None, order=None):
                         raise PlanError(host, VAR_PREFIX + 'sync_group', 'sync group %s is made by '
                                         'groups %s and %s on this host; rename one of the groups'
                                         % (sync, other, name))
-    return {'groups': group_out, 'hosts': hosts, 'vrid_moves': moves}
 
 
 # Inventory groups that are never an HA group.
