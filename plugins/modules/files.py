@@ -36,9 +36,16 @@ options:
         type: path
         required: true
       content:
-        description: The whole content of the file.
+        description:
+          - The whole content of the file. Exactly one of O(files[].content) and
+            O(files[].secret_content) is required.
         type: str
-        required: true
+      secret_content:
+        description:
+          - The whole content of a file that holds a secret (a password), instead of
+            O(files[].content). Never shown, not even with C(-vvv) (the option is
+            C(no_log)), and never in a diff.
+        type: str
       owner:
         description: Owner of the file, and of the parent directories the module creates.
         type: str
@@ -78,8 +85,8 @@ attributes:
     description: Runs on the managed host, whose files it writes.
 notes:
   - Meant for small text files (configuration, scripts); the content travels in the
-    module's arguments, which C(-vvv) shows. Not for files that hold secrets; the keepalived
-    role writes keepalived.conf (C(keepalived_auth_pass)) with M(ansible.builtin.template).
+    module's arguments, which C(-vvv) shows, except O(files[].secret_content). The keepalived
+    role writes keepalived.conf (it holds C(keepalived_auth_pass)) as secret content.
 seealso:
   - module: ansible.builtin.copy
   - module: ansible.builtin.template
@@ -98,6 +105,15 @@ EXAMPLES = r'''
         content: "{{ inventory_hostname }}\n"
   become: true
   register: apache_files
+
+- name: Write keepalived.conf, which holds a password, once keepalived accepts it
+  failover.keepalived.files:
+    files:
+      - path: /etc/keepalived/keepalived.conf
+        secret_content: "{{ lookup('ansible.builtin.template', 'keepalived.conf.j2') }}"
+        mode: "0640"
+        validate: keepalived --config-test=%s
+  become: true
 
 - name: Write a script only if the shell accepts it
   failover.keepalived.files:
@@ -156,10 +172,14 @@ def _diff(path, state, content):
     return {'before_header': path, 'after_header': path, 'before': before, 'after': content}
 
 
+def _content(spec):
+    return spec['content'] if spec['content'] is not None else spec['secret_content']
+
+
 def _plan(spec):
     """What the file of spec needs: 'write' (content), 'attributes' or None."""
     state = file_state(spec['path'])
-    data = to_bytes(spec['content'], errors='surrogate_or_strict')
+    data = to_bytes(_content(spec), errors='surrogate_or_strict')
     if not state['exists'] or state.get('checksum') != hashlib.sha1(data).hexdigest():
         return 'write', state, data
     if (state['owner'], state['group'], state['mode']) != (spec['owner'], spec['group'], spec['mode']):
@@ -203,13 +223,15 @@ def main():
         argument_spec=dict(
             files=dict(type='list', elements='dict', required=True, options=dict(
                 path=dict(type='path', required=True),
-                content=dict(type='str', required=True, no_log=False),
+                content=dict(type='str', no_log=False),
+                secret_content=dict(type='str', no_log=True),
                 owner=dict(type='str', default='root'),
                 group=dict(type='str', default='root'),
                 mode=dict(type='str', default='0644'),
                 validate=dict(type='str'),
                 diff=dict(type='bool', default=True),
-            )),
+            ), mutually_exclusive=[('content', 'secret_content')],
+                required_one_of=[('content', 'secret_content')]),
             directory_mode=dict(type='str', default='0755'),
         ),
         supports_check_mode=True,
@@ -228,7 +250,7 @@ def main():
         result['files'][spec['path']] = need == 'write' and 'written' or need or 'unchanged'
         if need:
             result['changed'] = True
-        if need == 'write' and module._diff and spec['diff']:
+        if need == 'write' and module._diff and spec['diff'] and spec['content'] is not None:
             result['diff'].append(_diff(spec['path'], state, spec['content']))
     if module.check_mode or not result['changed']:
         module.exit_json(**result)

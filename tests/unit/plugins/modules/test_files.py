@@ -116,3 +116,24 @@ def test_bad_paths_fail_before_anything_is_written(capsys, files, phrase):
     out = run(capsys, files)
     assert out['failed'] is True and phrase in out['msg']
     assert not os.path.exists('/tmp/failover-x')
+
+
+def test_secret_content_is_written_but_never_shown(tmp_path, capsys):
+    path = tmp_path / 'keepalived.conf'
+    out = run(capsys, [{'path': str(path), 'secret_content': 'auth_pass s3cret\n', 'owner': OWNER,
+                        'group': GROUP, 'mode': '0640'}], diff=True)
+    assert out['changed'] is True and out['files'] == {str(path): 'written'}
+    assert path.read_text() == 'auth_pass s3cret\n' and mode_of(path) == 0o640
+    assert out['diff'] == []
+    assert 's3cret' not in json.dumps(out)
+
+
+@pytest.mark.parametrize('both', [True, False])
+def test_exactly_one_of_content_and_secret_content(tmp_path, capsys, both):
+    item = {'path': str(tmp_path / 'a')}
+    if both:
+        item.update(content='x', secret_content='y')
+    out = run(capsys, [item])
+    assert out['failed'] is True
+    assert 'content' in out['msg'] and 'secret_content' in out['msg']
+    assert not (tmp_path / 'a').exists()
