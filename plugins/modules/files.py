@@ -23,7 +23,7 @@ description:
   - All or none. Every new content is written to a temporary file next to its
     destination and checked with its O(files[].validate) command first; only when every
     file passed does any file replace the old one, each by an atomic rename. A failed
-    check leaves every file on the host as it was.
+    check leaves every file on the host as it was, and no directory made for one.
 options:
   files:
     description: The files to put in place.
@@ -193,12 +193,14 @@ def _set_attributes(module, spec, path, changed=False):
     return module.set_mode_if_different(path, spec['mode'], changed)
 
 
-def _stage(module, spec, data, dir_mode):
+def _stage(module, spec, data, dir_mode, created):
     """Write data to a temporary file next to spec's path, with its attributes, and run
-    its validate command; returns the temporary path, or fails (removing it)."""
+    its validate command; returns the temporary path, or fails (removing it). The parent
+    directories it makes are appended to created."""
     path = spec['path']
     for directory in _missing_dirs(path):
         os.mkdir(directory)
+        created.append(directory)
         _set_attributes(module, dict(spec, mode=dir_mode), directory)
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
     try:
@@ -212,9 +214,9 @@ def _stage(module, spec, data, dir_mode):
             if rc != 0:
                 raise ValueError('the new content of %s failed its check (%s, rc %d): %s%s'
                                  % (path, spec['validate'], rc, out, err))
-    except Exception as exc:
+    except Exception:
         os.unlink(tmp)
-        raise exc
+        raise
     return tmp
 
 
@@ -255,14 +257,20 @@ def main():
     if module.check_mode or not result['changed']:
         module.exit_json(**result)
 
-    staged = []
+    staged, created = [], []
     try:
         for spec, need, _state, data in plans:
             if need == 'write':
-                staged.append((spec, _stage(module, spec, data, module.params['directory_mode'])))
+                staged.append((spec, _stage(module, spec, data, module.params['directory_mode'], created)))
     except Exception as exc:
+        # all or none: the other files' temporary copies and the directories made for them go too
         for _spec, tmp in staged:
             os.unlink(tmp)
+        for directory in reversed(created):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                pass
         module.fail_json(msg='no file written: %s' % to_native(exc), files=dict((p, 'unchanged') for p in paths))
     for spec, tmp in staged:
         module.atomic_move(tmp, spec['path'], keep_dest_attrs=False)

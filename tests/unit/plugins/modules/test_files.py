@@ -137,3 +137,12 @@ def test_exactly_one_of_content_and_secret_content(tmp_path, capsys, both):
     assert out['failed'] is True
     assert 'content' in out['msg'] and 'secret_content' in out['msg']
     assert not (tmp_path / 'a').exists()
+
+
+def test_a_failed_validate_leaves_no_directory_it_made(tmp_path, capsys):
+    made = tmp_path / 'libexec' / 'tool' / 'check'
+    bad = tmp_path / 'etc' / 'conf'
+    out = run(capsys, [spec(made, '#!/bin/sh\n', mode='0755'),
+                       spec(bad, 'reject\n', validate='/bin/sh -c "grep -q accept %s"')])
+    assert out['failed'] is True and 'no file written' in out['msg']
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
