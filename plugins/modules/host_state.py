@@ -13,7 +13,8 @@ module: host_state
 short_description: Read, in one round trip, the files, packages, services and users a role manages
 version_added: "0.2.0"
 description:
-  - Reports the SHA-1, owner, group and mode of files, whether packages are installed,
+  - Reports the SHA-1, owner, group and mode of files, whether packages are installed
+    (and their versions),
     whether systemd units are active and enabled, and whether users exist, all in one
     module run.
   - The keepalived and apache roles run it first and then skip, on the controller, every
@@ -117,6 +118,13 @@ packages:
   returned: always
   type: dict
   sample: {keepalived: true, curl: false}
+versions:
+  description: Every name of O(packages), with its installed version as the package
+    manager gives it (epoch and Debian revision included), or null when it is not
+    installed.
+  returned: always
+  type: dict
+  sample: {keepalived: "1:2.2.7-1+b2", curl: null}
 services:
   description: >-
     Every unit of O(services), with its C(active) state (C(active), C(inactive),
@@ -142,33 +150,39 @@ UNKNOWN = {'active': 'unknown', 'enabled': 'unknown'}
 
 
 def parse_dpkg_query(text):
-    """`dpkg-query -W -f '${Package} ${db:Status-Status}\\n' NAMES` -> installed names."""
-    installed = set()
+    """`dpkg-query -W -f '${Package} ${db:Status-Status} ${Version}\\n' NAMES` ->
+    {installed name: its version}."""
+    installed = {}
     for line in text.splitlines():
         fields = line.split()
-        if len(fields) == 2 and fields[1] == 'installed':
-            installed.add(fields[0].split(':')[0])
+        if len(fields) == 3 and fields[1] == 'installed':
+            installed[fields[0].split(':')[0]] = fields[2]
     return installed
 
 
 def parse_rpm_query(text):
-    """`rpm -q --qf '%{NAME}\\n' NAMES` -> installed names (its 'is not installed' lines
-    are not names)."""
-    return set(line.strip() for line in text.splitlines() if line.strip() and ' ' not in line.strip())
+    """`rpm -q --qf '%{NAME} %{VERSION}-%{RELEASE}\\n' NAMES` -> {installed name: its version}
+    (its 'package X is not installed' lines have more fields)."""
+    installed = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 2:
+            installed[fields[0]] = fields[1]
+    return installed
 
 
 def installed_packages(module, names):
     if not names:
-        return set()
+        return {}
     dpkg = module.get_bin_path('dpkg-query')
     if dpkg:
-        _rc, out, _err = module.run_command([dpkg, '-W', '-f', '${Package} ${db:Status-Status}\n'] + names)
+        _rc, out, _err = module.run_command([dpkg, '-W', '-f', '${Package} ${db:Status-Status} ${Version}\n'] + names)
         return parse_dpkg_query(out)
     rpm = module.get_bin_path('rpm')
     if rpm:
-        _rc, out, _err = module.run_command([rpm, '-q', '--qf', '%{NAME}\n'] + names)
+        _rc, out, _err = module.run_command([rpm, '-q', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\n'] + names)
         return parse_rpm_query(out)
-    return set()
+    return {}
 
 
 def parse_systemctl_show(text, names):
@@ -224,6 +238,7 @@ def main():
         changed=False,
         files=dict((path, file_state(path)) for path in params['files']),
         packages=dict((name, name in installed) for name in params['packages']),
+        versions=dict((name, installed.get(name)) for name in params['packages']),
         services=service_states(module, params['services']),
         users=dict((name, user_exists(name)) for name in params['users']),
     )

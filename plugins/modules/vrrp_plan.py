@@ -35,8 +35,12 @@ description:
     the next free VRID up when another group on the same L2 has that one, see the notes);
     C(vrrp_mode) (C(single): one instance for all VIPs, as the seed; C(spread): one
     instance per VIP, MASTERs rotated over the members in inventory order; default C(single));
-    C(vrrp_advert_int) (seconds, default 1; sub-second needs version 3);
-    C(vrrp_version) (2 or 3; default 2, and 3 for IPv6);
+    C(vrrp_profile) (timer profile: C(seed), the seed's VRRPv2 with one advert a second
+    and a health check a second, fall 2; or C(fast), VRRPv3 with 0.03 s adverts and a
+    health check every 0.1 s, fall 2: a frozen MASTER is replaced in about 0.11 s;
+    default C(seed));
+    C(vrrp_advert_int) (seconds, default the profile's: 1 for seed; sub-second needs version 3);
+    C(vrrp_version) (2 or 3; default the profile's: 2 for seed, 3 for fast; always 3 for IPv6);
     C(vrrp_priority_base) (default 101); C(vrrp_priority_step) (default 1);
     C(vrrp_unicast) (default true); C(vrrp_nopreempt) (default false; all states BACKUP);
     C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
@@ -222,6 +226,17 @@ instances:
       description: Advertisement interval in seconds.
       type: float
       sample: 1
+    profile:
+      description: The timer profile of the group (C(vrrp_profile)).
+      type: str
+      sample: seed
+    health_check:
+      description: The health check that matches the profile's timers, in seconds and
+        counts (C(interval), C(timeout), C(fall), C(rise)); the keepalived role's
+        C(keepalived_health_check_*) defaults. Sub-second values need keepalived 2.3.2 or
+        later; the role raises them to 1 s on older versions.
+      type: dict
+      sample: {"interval": 1, "timeout": 1, "fall": 2, "rise": 2}
     nopreempt:
       description: Whether a returning higher-priority host waits instead of taking over.
       type: bool

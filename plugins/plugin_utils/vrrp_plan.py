@@ -38,7 +38,9 @@ GROUP_SETTINGS = {
     'interface': None,
     'vrid': None,
     'mode': 'single',
-    'advert_int': 1,
+    'profile': 'seed',
+    # None: the profile's
+    'advert_int': None,
     'version': None,
     'priority_base': 101,
     'priority_step': 1,
@@ -52,6 +54,23 @@ GROUP_SETTINGS = {
 HOST_SETTINGS = ('address', 'priority')
 
 MODES = ('single', 'spread')
+
+# Timer profiles (vrrp_profile): the VRRP version and advert_int a group gets unless
+# vrrp_version / vrrp_advert_int say otherwise, and the health check that matches them
+# (the keepalived role's keepalived_health_check_* defaults come from here).
+#   seed: the seed's pair: VRRPv2 (v3 for IPv6), one advert a second, a check a second,
+#         fall 2, rise 2.
+#   fast: VRRPv3 with 30 ms adverts (Master_Down_Interval about 110 ms), a check every
+#         100 ms, fall 2. The advert_int is the one of 0.02-0.05 s that the benchmark's
+#         soak found to hold without a false failover under CPU stress, with a margin
+#         (docs/bench.md). Sub-second checks need keepalived 2.3.2 or later; before that
+#         keepalived takes whole seconds, at least 1, and the role raises them to that.
+PROFILES = {
+    'seed': {'version': None, 'advert_int': 1,
+             'health_check': {'interval': 1, 'timeout': 1, 'fall': 2, 'rise': 2}},
+    'fast': {'version': 3, 'advert_int': 0.03,
+             'health_check': {'interval': 0.1, 'timeout': 0.25, 'fall': 2, 'rise': 2}},
+}
 PRIORITY_MIN, PRIORITY_MAX = 1, 254
 VRID_MIN, VRID_MAX = 1, 255
 V3_ADVERT_MAX = 40.95  # 12-bit field of centiseconds (RFC 5798 5.2.7)
@@ -357,6 +376,17 @@ def _check_settings(settings, source, group, members):
     if settings['vrid'] is not None:
         host, var = where('vrid')
         settings['vrid'] = _check_vrid(settings['vrid'], host, var)
+    host, var = where('profile')
+    settings['profile'] = _as_str(settings['profile'], host, var)
+    if settings['profile'] not in PROFILES:
+        raise PlanError(host, var, '%r is not a timer profile (use %s)'
+                        % (settings['profile'], ' or '.join(sorted(PROFILES))))
+    profile = PROFILES[settings['profile']]
+    for key in ('version', 'advert_int'):
+        if settings[key] is None and profile[key] is not None:
+            # an error in the profile's value names vrrp_profile
+            settings[key], source[key] = profile[key], (host, var)
+    settings['health_check'] = dict(profile['health_check'])
     if settings['version'] is not None:
         host, var = where('version')
         settings['version'] = _as_int(settings['version'], host, var)
@@ -634,6 +664,10 @@ def _host_view(inst, host, settings):
         'state': 'BACKUP' if settings['nopreempt'] or host != master else 'MASTER',
         'priority': prio,
         'advert_int': settings['advert_int'],
+        'profile': settings['profile'],
+        # the health check that matches the profile's timers (the keepalived role's
+        # keepalived_health_check_* defaults)
+        'health_check': dict(settings['health_check']),
         'nopreempt': settings['nopreempt'],
         'unicast_src_ip': inst['addresses'][host] if settings['unicast'] else None,
         'unicast_peers': [inst['addresses'][m] for m in inst['members'] if m != host]

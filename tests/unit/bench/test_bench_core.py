@@ -204,12 +204,31 @@ def test_seed_profile_timers_and_bounds(lab_inventory, role_defaults):
 
 def test_fast_profile_is_vrrpv3_sub_second(lab_inventory, role_defaults):
     t = core.profile_timers(lab_inventory, role_defaults, core.PROFILES['fast'])
-    assert t['version'] == 3 and t['advert_int'] == 0.1
-    assert t['hc_interval'] == int(t['hc_interval']) >= 1  # keepalived: whole seconds only
+    plan_fast = core.vrrp_plan().PROFILES['fast']
+    assert core.PROFILES['fast'] == {'vrrp_profile': 'fast'}  # one variable
+    assert t['profile'] == 'fast' and t['version'] == 3 and t['advert_int'] == plan_fast['advert_int']
+    # the health check of the plan's profile (the role raises it to 1 s before keepalived 2.3.2)
+    assert (t['hc_interval'], t['hc_timeout'], t['hc_fall']) == tuple(
+        plan_fast['health_check'][k] for k in ('interval', 'timeout', 'fall'))
     b = core.bounds_ms(t)
-    assert b['freeze'] == pytest.approx(360.9, abs=0.1)  # 3 x 0.1 + 156 x 0.1 / 256
-    assert b['graceful'] == pytest.approx(60.9, abs=0.1)
-    assert b['freeze'] < 1000
+    a = plan_fast['advert_int']
+    assert b['freeze'] == pytest.approx((3 * a + 156 * a / 256) * 1000, abs=0.1)
+    assert b['graceful'] == pytest.approx(156 * a / 256 * 1000, abs=0.1)
+    assert b['freeze'] < 150
+
+
+def test_profile_names_with_an_advert_int_and_unknown_ones():
+    assert core.profile_vars('fast@0.02') == {'vrrp_profile': 'fast', 'vrrp_advert_int': 0.02}
+    assert core.profile_vars('seed') == {}
+    with pytest.raises(ValueError):
+        core.profile_vars('turbo')
+
+
+def test_check_timers_read_from_a_rendered_config():
+    conf = ('global_defs {\n}\nvrrp_script chk_service {\n    script "/bin/true"\n    interval 0.1\n'
+            '    timeout 0.25\n    fall 2\n    rise 2\n}\nvrrp_instance vi {\n    advert_int 0.03\n}\n')
+    assert core.check_timers_of_config(conf) == {'interval': 0.1, 'timeout': 0.25, 'fall': 2.0, 'rise': 2.0}
+    assert core.check_timers_of_config('vrrp_instance vi {\n    interval 3\n}\n') == {}
 
 
 def test_switchover_target_master_is_rotated(lab_inventory, role_defaults):
@@ -242,15 +261,25 @@ def test_targets_met_and_missed(lab_inventory, role_defaults):
     late = core.row_summary('freeze', 'seed', t, b, _reps([3900.0, 3900.0, 100.0]))
     assert late['target']['met'] is False
     t, b = _timers(lab_inventory, role_defaults, 'fast')
-    assert core.row_summary('crash', 'fast', t, b, _reps([370.0]))['target']['met'] is True
-    assert core.row_summary('crash', 'fast', t, b, _reps([390.0]))['target']['met'] is False  # > 1.05 x 361
+    # the fast profile: 150 ms for a crash or a freeze, 500 ms for Apache with a sub-second
+    # check, no failed probe in a switchover
+    assert core.row_summary('crash', 'fast', t, b, _reps([150.0]))['target']['met'] is True
+    assert core.row_summary('freeze', 'fast, Debian 13', t, b, _reps([151.0]))['target']['met'] is False
     assert core.row_summary('graceful', 'fast', t, b, _reps([120.0]))['target']['met'] is True
     assert core.row_summary('graceful', 'fast', t, b, _reps([None]))['target']['met'] is False
-    apache_limit = (t['hc_fall'] * t['hc_interval'] + 1) * 1000
-    assert core.row_summary('apache', 'fast', t, b, _reps([apache_limit]))['target']['met'] is True
-    assert core.row_summary('apache', 'fast', t, b, _reps([apache_limit + 1]))['target']['met'] is False
-    assert core.row_summary('switchover', 'fast', t, b, _reps([10.0], failed=1))['target']['met'] is True
-    assert core.row_summary('switchover', 'fast', t, b, _reps([60.0], failed=2))['target']['met'] is False
+    assert t['hc_interval'] < 1
+    assert core.row_summary('apache', 'fast', t, b, _reps([500.0]))['target']['met'] is True
+    assert core.row_summary('apache', 'fast', t, b, _reps([501.0]))['target']['met'] is False
+    whole = dict(t, hc_interval=1.0)  # keepalived 2.2.7: the role raised the check to 1 s
+    apache_limit = (whole['hc_fall'] * 1.0 + 1) * 1000
+    assert core.row_summary('apache', 'fast', whole, b, _reps([apache_limit]))['target']['met'] is True
+    assert core.row_summary('apache', 'fast', whole, b, _reps([apache_limit + 1]))['target']['met'] is False
+    assert core.row_summary('switchover', 'fast', t, b, _reps([10.0], failed=0))['target']['met'] is True
+    assert core.row_summary('switchover', 'fast', t, b, _reps([60.0], failed=1))['target']['met'] is False
+    assert core.row_summary('switchover', 'seed', t, b, _reps([60.0], failed=1))['target']['met'] is True
+    assert core.takeover_target('crash', 'fast@0.02', {'median': 149.0})['met'] is True
+    assert core.takeover_target('crash', 'fast', {'median': 151.0})['met'] is False
+    assert core.takeover_target('crash', 'seed', {'median': 3000.0})['met'] is None
     assert core.row_summary('stop', 'fast', t, b, _reps([60.0]))['target']['met'] is None
 
 

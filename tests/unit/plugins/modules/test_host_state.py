@@ -70,17 +70,24 @@ def test_missing_file_and_directory_are_reported_as_absent(tmp_path, monkeypatch
 
 
 def test_packages_installed_per_dpkg_and_missing_ones_false(monkeypatch, result):
-    out = 'keepalived installed\ncurl:amd64 installed\napache2 config-files\n'
+    out = 'keepalived installed 1:2.2.7-1+b2\ncurl:amd64 installed 7.88.1-10\napache2 config-files 2.4.62-1\n'
     calls = run_module(monkeypatch, {'packages': ['keepalived', 'curl', 'apache2', 'nftables']},
                        {'dpkg-query': (1, out)})
-    assert result()['packages'] == {'keepalived': True, 'curl': True, 'apache2': False, 'nftables': False}
+    out = result()
+    assert out['packages'] == {'keepalived': True, 'curl': True, 'apache2': False, 'nftables': False}
+    # the version of what is installed: the keepalived role reads whether sub-second
+    # health checks are possible from it
+    assert out['versions'] == {'keepalived': '1:2.2.7-1+b2', 'curl': '7.88.1-10', 'apache2': None,
+                                    'nftables': None}
     assert calls[0][-4:] == ['keepalived', 'curl', 'apache2', 'nftables']
 
 
 def test_packages_per_rpm_when_there_is_no_dpkg(monkeypatch, result):
-    out = 'keepalived\npackage httpd is not installed\n'
+    out = 'keepalived 2.2.8-3.el9\npackage httpd is not installed\n'
     run_module(monkeypatch, {'packages': ['keepalived', 'httpd']}, {'rpm': (1, out)})
-    assert result()['packages'] == {'keepalived': True, 'httpd': False}
+    out = result()
+    assert out['packages'] == {'keepalived': True, 'httpd': False}
+    assert out['versions'] == {'keepalived': '2.2.8-3.el9', 'httpd': None}
 
 
 def test_no_package_tool_reports_every_package_missing(monkeypatch, result):

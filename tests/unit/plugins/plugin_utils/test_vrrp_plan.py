@@ -18,6 +18,7 @@ import zlib
 import pytest
 
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
+    PROFILES,
     PlanError,
     _first_l2_pair,
     _reserved_address,
@@ -63,7 +64,9 @@ def test_two_hosts_give_seed_priorities(inventory):
     assert web1 == {
         'name': 'vi_web', 'group': 'web', 'interface': 'eth1', 'family': 'ipv4',
         'version': 2, 'virtual_router_id': 77, 'state': 'MASTER', 'priority': 101,
-        'advert_int': 1, 'nopreempt': False, 'unicast_src_ip': '192.168.56.11',
+        'advert_int': 1, 'profile': 'seed',
+        'health_check': {'interval': 1, 'timeout': 1, 'fall': 2, 'rise': 2},
+        'nopreempt': False, 'unicast_src_ip': '192.168.56.11',
         'unicast_peers': ['192.168.56.12'], 'vips': ['192.168.56.69/32'],
         'advertised_vips': ['192.168.56.69/32'], 'excluded_vips': [], 'pass_auth': True,
         'master': 'web1', 'master_down_interval': 3.6055, 'restart_delay': 5,
@@ -809,3 +812,38 @@ def test_restart_delay_outlasts_a_peers_takeover(inventory):
         assert view['restart_delay'] >= view['master_down_interval'] + view['advert_int']
         assert view['restart_delay'] == int(view['restart_delay'])
     assert _view(plan, 'web2')['restart_delay'] == 9  # ceil(3 x 2 + 156/256 + 2)
+
+
+# --- timer profiles (vrrp_profile) -------------------------------------------------------
+
+def test_fast_profile_is_vrrpv3_with_its_advert_int_and_health_check(inventory):
+    plan = _plan(inventory, group_vars={'vrrp_profile': 'fast'})
+    fast = PROFILES['fast']
+    for host in ('web1', 'web2'):
+        view = _view(plan, host)
+        assert (view['profile'], view['version'], view['advert_int']) == ('fast', 3, fast['advert_int'])
+        assert view['health_check'] == fast['health_check']
+    assert 0.02 <= fast['advert_int'] <= 0.05  # issue 12: 20-50 ms adverts
+    # the bounds as for any advert_int: 3 x advert + (256 - 100) x advert / 256 on the BACKUP
+    a = fast['advert_int']
+    assert _view(plan, 'web2')['master_down_interval'] == pytest.approx(3 * a + 156 * a / 256, abs=1e-4)
+    assert _view(plan, 'web2')['master_down_interval'] < 0.15
+
+
+def test_explicit_timers_win_over_the_profile(inventory):
+    plan = _plan(inventory, group_vars={'vrrp_profile': 'fast', 'vrrp_advert_int': 0.05})
+    assert _view(plan, 'web1')['advert_int'] == 0.05 and _view(plan, 'web1')['version'] == 3
+    plan = _plan(inventory, group_vars={'vrrp_profile': 'seed', 'vrrp_version': 3})
+    assert (_view(plan, 'web1')['version'], _view(plan, 'web1')['advert_int']) == (3, 1)
+
+
+def test_unknown_profile_names_host_and_variable(inventory):
+    with pytest.raises(PlanError) as exc:
+        _plan(inventory, group_vars={'vrrp_profile': 'turbo'})
+    assert str(exc.value).startswith('host web1: vrrp_profile:') and '(use fast or seed)' in str(exc.value)
+
+
+def test_fast_profile_with_vrrpv2_is_refused_naming_the_profile(inventory):
+    with pytest.raises(PlanError) as exc:
+        _plan(inventory, group_vars={'vrrp_profile': 'fast', 'vrrp_version': 2})
+    assert str(exc.value).startswith('host web1: vrrp_profile:') and 'sub-second' in str(exc.value)
