@@ -23,7 +23,7 @@ help:
 	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule, Vagrant"
 	@echo "make test-faults   only the faults, bad_input and firewall scenarios (part of make test)"
 	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
-	@echo "make bench         failover benchmark on the lab (make lab first); results in bench/results"
+	@echo "make bench         failover benchmark on fresh labs (Debian 12, 13) with the soak; results in bench/results"
 	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
 	@echo "make bench-converge  site.yml against a plain play of the seed's steps, fresh lab each time"
 
@@ -120,7 +120,7 @@ vagrant-test: venv collection engine
 	@echo "==> vagrant/test.sh"
 	@vagrant/test.sh
 
-# --- the failover benchmark (bench/, needs `make lab`; not part of `make test`) -----------
+# --- the failover benchmark (bench/: its own fresh labs, Debian 12 then 13; not part of `make test`)
 BENCH_ARGS ?=
 
 $(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
@@ -130,7 +130,7 @@ $(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
 
 bench-deps: venv $(BIN)/.bench-installed
 
-bench: bench-deps collection
+bench: bench-deps collection engine
 	@BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python -m bench $(BENCH_ARGS)
 
 # site.yml against the reference play of the seed's steps (bench/reference), fresh
@@ -139,6 +139,7 @@ bench-converge: venv collection engine
 	@lab/image.sh $${LAB_SUITE:-bookworm} >/dev/null
 	@BENCH_COMMAND="make bench-converge $(BENCH_CONVERGE_ARGS)" $(BIN)/python -m bench.converge $(BENCH_CONVERGE_ARGS)
 
-bench-quick: bench-deps collection
-	@BENCH_COMMAND="make bench-quick $(BENCH_ARGS)" $(BIN)/python -m bench --reps 1 --soak 5 \
+bench-quick: bench-deps collection engine
+	@BENCH_COMMAND="make bench-quick $(BENCH_ARGS)" $(BIN)/python -m bench --reps 1 --soak 5 --no-stress \
+	  --suites bookworm --soak-suites bookworm --soak-only '' \
 	  --no-convergence --scale-no-playbook --out build/bench-quick $(BENCH_ARGS)

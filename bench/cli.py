@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from bench import converge, core, faults, lab, scale
+from bench import converge, core, faults, lab, scale, soak
 
 DEFAULT_OUT = core.ROOT / 'bench' / 'results'
 ATTEMPTS = 3  # per repetition, when the fault command itself fails
@@ -30,12 +31,25 @@ ATTEMPTS = 3  # per repetition, when the fault command itself fails
 def _parser():
     p = argparse.ArgumentParser(prog='python -m bench', description=__doc__.splitlines()[0])
     p.add_argument('--reps', type=int, default=5, help='repetitions per scenario (default 5)')
-    p.add_argument('--profiles', default='seed,fast', help='timer profiles (default seed,fast)')
+    p.add_argument('--profiles', default='seed,fast',
+                   help='timer profiles deployed, each with the scenarios and the soak (default seed,fast; '
+                        'NAME@ADVERT_INT: a profile with another advert_int)')
+    p.add_argument('--scenario-profiles', default='fast',
+                   help='the profiles that get the scenario rows (default fast; the others only the soak)')
+    p.add_argument('--soak-only', default='fast@0.01',
+                   help='profiles deployed for the soak alone, after the others: candidates below the '
+                        'default advert_int, to show where it breaks (default fast@0.01; empty: none)')
+    p.add_argument('--suites', default='bookworm,trixie',
+                   help='lab images, each on a fresh lab (default bookworm,trixie: Debian 12 and 13)')
+    p.add_argument('--soak-suites', default='trixie', help='the suites that get the soak (default trixie)')
     p.add_argument('--scenarios', default=','.join(core.SCENARIOS),
                    help='scenarios (default: %s)' % ','.join(core.SCENARIOS))
     p.add_argument('--interval', type=float, default=0.01, help='s between probes (default 0.01)')
     p.add_argument('--timeout', type=float, default=0.05, help='s, timeout of one probe (default 0.05)')
-    p.add_argument('--soak', type=float, default=30.0, help='s of fault-free probing per profile (0: none)')
+    p.add_argument('--soak', type=float, default=600.0,
+                   help='s of fault-free probing per profile and phase (default 600; 0: no soak)')
+    p.add_argument('--no-stress', action='store_true',
+                   help='soak under normal load only (default: then again with every core busy)')
     p.add_argument('--budget', type=float, default=180.0,
                    help='minutes for the whole run; reps past it are skipped (default 180)')
     p.add_argument('--scenario-budget', type=float, default=30.0,
@@ -88,44 +102,49 @@ def _rep_line(profile, row, i, reps, rec, bounds):
     return text + ', load %.1f' % rec['loadavg_1m']
 
 
-def run_profile(args, data, profile, inventory, role_defaults, probe, log, save, deadline, deployed=None):
-    extra = core.PROFILES[profile]
+def run_profile(args, data, profile, suite, inventory, role_defaults, probe, log, save, deadline,
+                with_scenarios=True):
+    extra = core.profile_vars(profile)
     timers = core.profile_timers(inventory, role_defaults, extra)
-    bounds = core.bounds_ms(timers)
-    pdata = data['profiles'].setdefault(profile, {'extra_vars': extra, 'timers': timers, 'bounds': bounds,
-                                                  'reps': []})
-    if deployed == profile:
-        # the convergence step has just deployed it with the same variables
-        seconds, recap = 0.0, {'note': 'deployed by the convergence step'}
-        log('profile %s: deployed by the convergence step' % profile)
-    else:
-        log('profile %s: site.yml -e %s' % (profile, json.dumps(extra) if extra else '(defaults)'))
-        log_path = os.path.join(args.work, '%s-deploy.log' % profile)
-        seconds, recap, rc = lab.run_playbook(extra, log_path)
-        if rc != 0:
-            raise lab.LabError('site.yml for profile %s failed (exit %d); see %s' % (profile, rc, log_path))
-    ctx = faults.Context(probe, profile, extra, timers, bounds, args.interval, args.timeout, args.work, log)
-    steady_s = ctx.steady()
-    running = dict((h, lab.running_timers(h)) for h in lab.HOSTS)
-    # what the role deployed (keepalived_restart_sec may be computed from the plan)
+    key = '%s, %s' % (profile, lab.SUITES[suite])
+    log('profile %s: site.yml -e %s' % (key, json.dumps(extra) if extra else '(defaults)'))
+    log_path = os.path.join(args.work, '%s-%s-deploy.log' % (profile, suite))
+    seconds, recap, rc = lab.run_playbook(extra, log_path)
+    if rc != 0:
+        raise lab.LabError('site.yml for profile %s failed (exit %d); see %s' % (key, rc, log_path))
+    # what the role deployed: the health check's timers (raised to whole seconds before
+    # keepalived 2.3.2) and RestartSec (computed from the plan)
+    deployed = lab.deployed_check_timers(timers['master'])
+    for name in ('interval', 'timeout', 'fall', 'rise'):
+        if name in deployed:
+            timers['hc_' + name] = int(deployed[name]) if name in ('fall', 'rise') else deployed[name]
     timers['restart_sec'] = lab.restart_sec(timers['master'])
     if timers['restart_sec'] is None:
         raise lab.LabError('cannot read RestartSec of keepalived on %s' % timers['master'])
+    timers['keepalived'] = lab.keepalived_version(timers['master'])
+    bounds = core.bounds_ms(timers)
+    pdata = data['profiles'].setdefault(key, {'extra_vars': extra, 'timers': timers, 'bounds': bounds,
+                                              'suite': suite, 'reps': []})
+    ctx = faults.Context(probe, key, extra, timers, bounds, args.interval, args.timeout, args.work, log)
+    steady_s = ctx.steady()
+    running = dict((h, lab.running_timers(h)) for h in lab.HOSTS)
     pdata['deploy'] = {'seconds': seconds, 'recap': recap, 'steady_s': steady_s, 'running': running}
     for host, rt in running.items():
         if not rt or rt['version'] != timers['version'] or not math.isclose(rt['advert_int'], timers['advert_int']):
             raise lab.LabError('profile %s: keepalived on %s runs %s, the plan says version %s advert_int %s'
-                               % (profile, host, rt, timers['version'], timers['advert_int']))
-    log('profile %s deployed in %.1f s: VRRPv%d advert_int %g s, MDI of the BACKUP %.0f ms, skew %.0f ms; '
-        'health check every %g s, fall %d; RestartSec %g s' % (
-            profile, seconds, timers['version'], timers['advert_int'], bounds['master_down_interval_backup'],
-            bounds['skew_backup'], timers['hc_interval'], timers['hc_fall'], timers['restart_sec']))
-    if args.soak > 0:
-        pdata['soak'] = faults.soak(ctx, args.soak)
-        s = pdata['soak']
-        log('profile %s soak %.0f s: %d probes, %d failed, %d host changes, %d keepalived state changes'
-            % (profile, s['seconds'], s['probes'], s['failed'], s['host_changes'], s['transitions']))
+                               % (key, host, rt, timers['version'], timers['advert_int']))
+    log('profile %s deployed in %.1f s: keepalived %s, VRRPv%d advert_int %g s, MDI of the BACKUP %.0f ms, '
+        'skew %.0f ms; health check every %g s, timeout %g s, fall %d; RestartSec %g s' % (
+            key, seconds, timers['keepalived'], timers['version'], timers['advert_int'],
+            bounds['master_down_interval_backup'], bounds['skew_backup'], timers['hc_interval'],
+            timers['hc_timeout'], timers['hc_fall'], timers['restart_sec']))
+    if args.soak > 0 and suite in args.soak_suites:
+        pdata['soak_phases'] = soak.soak(ctx, args.soak, log, stress=not args.no_stress)
         save()
+    if not with_scenarios:
+        lab.repair(log)
+        return
+    profile = key
     for scenario in args.scenarios:
         scen_deadline = time.monotonic() + args.scenario_budget * 60
         for i in range(1, args.reps + 1):
@@ -227,9 +246,15 @@ def report_markdown(data, summaries, pngs):
                       'short: this is the time during which nobody advertised the VIP). switchover, switchback: '
                       'the new MASTER\'s reload to its MASTER state; return: its BACKUP state after the start to '
                       'its MASTER state; the old MASTER serves until then.', '', take, '']
-    soaks = [(p, d['soak']) for p, d in data['profiles'].items() if d.get('soak')]
+    soaks = [(p, ph) for p, d in data['profiles'].items() for ph in d.get('soak_phases', [])]
     if soaks:
-        lines += ['## No fault: probing the steady state', '', core.render_soak_table(soaks), '']
+        lines += ['## No fault: the soak', '',
+                  'Each profile deployed, no fault, the VIP probed for the minutes shown, first under the '
+                  'machine\'s normal load, then with a busy loop on every core of the machine (bounded in '
+                  'time). A keepalived state change or a change of the answering host is a false failover. '
+                  'Advert gaps: between two adverts of the MASTER received on the BACKUP (raw socket). '
+                  'keepalived CPU: its systemd unit, health checks included.', '',
+                  soak.render_table(soaks), '']
     if data.get('convergence'):
         conv = data['convergence']
         lines += ['## Convergence', '', converge.render_table(conv['summary'], conv['reps'])
@@ -281,21 +306,32 @@ def main(argv=None):
         render(data, Path(args.render).parent)
         print('rendered %s' % (Path(args.render).parent / 'results.md'))
         return 0
-    args.profiles = [p for p in args.profiles.split(',') if p]
-    args.scenarios = [s for s in args.scenarios.split(',') if s]
-    bad = [p for p in args.profiles if p not in core.PROFILES] + [s for s in args.scenarios if s not in faults.RUNNERS]
-    if bad or args.reps < 1 or args.interval <= 0 or args.timeout <= 0:
-        print('ERROR: unknown profile/scenario %s or bad numbers; profiles: %s; scenarios: %s'
-              % (bad, ', '.join(core.PROFILES), ', '.join(core.SCENARIOS)), file=sys.stderr)
+
+    def names(text):
+        return [n for n in (text or '').split(',') if n]
+
+    args.profiles, args.soak_only = names(args.profiles), names(args.soak_only)
+    args.scenario_profiles, args.scenarios = names(args.scenario_profiles), names(args.scenarios)
+    args.suites, args.soak_suites = names(args.suites), names(args.soak_suites)
+    bad = [s for s in args.scenarios if s not in faults.RUNNERS] + [s for s in args.suites if s not in lab.SUITES]
+    for name in args.profiles + args.soak_only:
+        try:
+            core.profile_vars(name)
+        except ValueError:
+            bad.append(name)
+    if bad or args.reps < 1 or args.interval <= 0 or args.timeout <= 0 or not args.suites:
+        print('ERROR: unknown profile/scenario/suite %s or bad numbers; profiles: %s (or NAME@ADVERT_INT); '
+              'scenarios: %s; suites: %s' % (bad, ', '.join(core.PROFILES), ', '.join(core.SCENARIOS),
+                                             ', '.join(lab.SUITES)), file=sys.stderr)
         return 2
     probe = core.probe_module()
     log = Progress()
-    try:
-        lab.check_lab_up(probe.fetch)
-    except lab.LabError as exc:
-        print('ERROR: %s' % exc, file=sys.stderr)
-        return 2
     if args.check:
+        try:
+            lab.check_lab_up(probe.fetch)
+        except lab.LabError as exc:
+            print('ERROR: %s' % exc, file=sys.stderr)
+            return 2
         print('the lab is up: http://%s/ answers' % lab.VIP)
         return 0
 
@@ -310,7 +346,9 @@ def main(argv=None):
         'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench ' + ' '.join(argv or sys.argv[1:])),
         'git': _git_head(), 'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
         'settings': {'reps': args.reps, 'interval': args.interval, 'timeout': args.timeout, 'soak': args.soak,
-                     'profiles': args.profiles, 'scenarios': args.scenarios, 'cores': os.cpu_count()},
+                     'profiles': args.profiles, 'scenarios': args.scenarios, 'cores': os.cpu_count(),
+                     'scenario_profiles': args.scenario_profiles, 'soak_only': args.soak_only,
+                     'suites': args.suites, 'soak_suites': args.soak_suites, 'stress': not args.no_stress},
         'profiles': {}, 'errors': [],
         'loadavg_start': [round(x, 2) for x in os.getloadavg()],
     }
@@ -321,7 +359,6 @@ def main(argv=None):
 
     start = time.monotonic()
     deadline = start + args.budget * 60
-    deployed = None
     rc = 0
     try:
         if not args.no_scale:
@@ -332,11 +369,12 @@ def main(argv=None):
         if not args.no_convergence:
             log('convergence: site.yml against the reference play, on fresh containers')
             data['convergence'] = converge.measure(1, args.work, log=log)
-            deployed = 'seed'
             save()
-        for profile in args.profiles:
-            previous, deployed = deployed, profile
-            run_profile(args, data, profile, inventory, role_defaults, probe, log, save, deadline, previous)
+        for suite in args.suites:
+            lab.start_lab(suite, log)
+            for profile in args.profiles + (args.soak_only if suite in args.soak_suites else []):
+                run_profile(args, data, profile, suite, inventory, role_defaults, probe, log, save, deadline,
+                            with_scenarios=profile in args.scenario_profiles and profile not in args.soak_only)
     except (lab.LabError, RuntimeError, OSError, ValueError) as exc:
         data['errors'].append(str(exc))
         print('ERROR: %s' % exc, file=sys.stderr)
@@ -345,14 +383,14 @@ def main(argv=None):
         data['errors'].append('interrupted')
         rc = 130
     finally:
-        if (deployed and deployed != 'seed') or data['errors']:
-            log('restoring the seed profile: site.yml with the defaults')
-            try:
-                lab.repair(log)
-                seconds, _recap, prc = lab.run_playbook({}, os.path.join(args.work, 'restore-seed.log'))
-                log('seed profile restored in %.1f s (exit %d)' % (seconds, prc))
-            except (lab.LabError, OSError) as exc:
-                data['errors'].append('restoring the seed profile: %s' % exc)
+        # the lab as make lab leaves it: the default image, the seed profile
+        log('restoring the lab of make lab: a fresh bookworm lab with site.yml\'s defaults')
+        try:
+            lab.start_lab('bookworm', log)
+            seconds, _recap, prc = lab.run_playbook({}, os.path.join(args.work, 'restore-seed.log'))
+            log('seed profile restored in %.1f s (exit %d)' % (seconds, prc))
+        except (lab.LabError, OSError, subprocess.SubprocessError) as exc:
+            data['errors'].append('restoring the lab: %s' % exc)
         data['finished'] = datetime.now(timezone.utc).isoformat(timespec='seconds')
         data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
         minutes = (time.monotonic() - start) / 60

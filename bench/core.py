@@ -582,15 +582,6 @@ def render_takeover_table(summaries, bounds_by_profile):
     return '\n'.join(lines) if len(lines) > 2 else ''
 
 
-def render_soak_table(soaks):
-    lines = ['| Profile | Seconds | Probes | Failed probes | Host changes | keepalived state changes (journal) |',
-             '|---|---:|---:|---:|---:|---:|']
-    for profile, s in soaks:
-        lines.append('| %s | %.0f | %d | %d | %d | %d |' % (
-            profile, s['seconds'], s['probes'], s['failed'], s['host_changes'], s['transitions']))
-    return '\n'.join(lines)
-
-
 def render_convergence_table(conv):
     lines = ['| Step | Wall time (s) | Result |', '|---|---:|---|']
     for step in conv.get('steps', []):

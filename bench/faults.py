@@ -159,13 +159,3 @@ RUNNERS = {
     'graceful': graceful, 'crash': crash, 'freeze': freeze, 'stop': stop,
     'apache': apache, 'switchover': switchover, 'return': return_,
 }
-
-
-def soak(ctx, seconds):
-    """Probe with no fault for `seconds`: failed probes and flaps under the current load,
-    and keepalived's state changes in the journal (false failovers)."""
-    rec = measure(ctx, None, ctx.master, None, seconds, grace=0.0)
-    m = rec['metrics']
-    return {'seconds': seconds, 'probes': m['probes'], 'failed': m['failed_total'],
-            'host_changes': m['host_changes'], 'transitions': len(lab.transitions(rec['events'])),
-            'loadavg_1m': rec['loadavg_1m'], 'events': rec['events'], 'runs': rec['runs']}

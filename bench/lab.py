@@ -44,6 +44,40 @@ def container(host):
     return _HOSTVARS[host]['ansible_host']
 
 
+def vrrp_address(host):
+    return str(_HOSTVARS[host]['vrrp_address'])
+
+
+# The lab's images (lab/image.sh SUITE) and the Debian release each one is.
+SUITES = {'bookworm': 'Debian 12', 'trixie': 'Debian 13'}
+
+
+def start_lab(suite, log=None):
+    """A fresh lab on the image of `suite` (lab/lab.sh down, lab/image.sh, lab/lab.sh up)."""
+    env = dict(os.environ, LAB_SUITE=suite)
+    for cmd, limit in ((['lab/lab.sh', 'down'], 180), (['lab/image.sh', suite], 900), (['lab/lab.sh', 'up'], 300)):
+        if log:
+            log('LAB_SUITE=%s %s' % (suite, ' '.join(cmd)))
+        res = subprocess.run(cmd, cwd=str(core.ROOT), env=env, capture_output=True, text=True, timeout=limit,
+                             check=False)
+        if res.returncode != 0:
+            raise LabError('LAB_SUITE=%s %s failed (exit %d): %s'
+                           % (suite, ' '.join(cmd), res.returncode, (res.stderr or res.stdout)[-400:]))
+
+
+def keepalived_version(host):
+    """keepalived's package version on a host ('' if unknown)."""
+    res = dexec(host, 'dpkg-query', '-W', '-f', '${Version}', 'keepalived', timeout=20)
+    return res.stdout.strip() if res.returncode == 0 else ''
+
+
+def deployed_check_timers(host):
+    """The vrrp_script timers in the keepalived.conf deployed on a host (the role may have
+    raised the plan's to whole seconds), {} when there is none."""
+    res = dexec(host, 'cat', '/etc/keepalived/keepalived.conf', timeout=20)
+    return core.check_timers_of_config(res.stdout) if res.returncode == 0 else {}
+
+
 def run(cmd, timeout=60, check=False):
     """Run a command (list), bounded; returns CompletedProcess with text output."""
     try:

@@ -36,8 +36,8 @@ description:
     C(vrrp_mode) (C(single): one instance for all VIPs, as the seed; C(spread): one
     instance per VIP, MASTERs rotated over the members in inventory order; default C(single));
     C(vrrp_profile) (timer profile: C(seed), the seed's VRRPv2 with one advert a second
-    and a health check a second, fall 2; or C(fast), VRRPv3 with 0.03 s adverts and a
-    health check every 0.1 s, fall 2: a frozen MASTER is replaced in about 0.11 s;
+    and a health check a second, fall 2; or C(fast), VRRPv3 with 0.02 s adverts and a
+    health check every 0.1 s, fall 2: a frozen MASTER is replaced in about 0.08 s;
     default C(seed));
     C(vrrp_advert_int) (seconds, default the profile's: 1 for seed; sub-second needs version 3);
     C(vrrp_version) (2 or 3; default the profile's: 2 for seed, 3 for fast; always 3 for IPv6);

@@ -60,7 +60,7 @@ MODES = ('single', 'spread')
 # (the keepalived role's keepalived_health_check_* defaults come from here).
 #   seed: the seed's pair: VRRPv2 (v3 for IPv6), one advert a second, a check a second,
 #         fall 2, rise 2.
-#   fast: VRRPv3 with 30 ms adverts (Master_Down_Interval about 110 ms), a check every
+#   fast: VRRPv3 with 20 ms adverts (Master_Down_Interval about 72 ms), a check every
 #         100 ms, fall 2. The advert_int is the one of 0.02-0.05 s that the benchmark's
 #         soak found to hold without a false failover under CPU stress, with a margin
 #         (docs/bench.md). Sub-second checks need keepalived 2.3.2 or later; before that
@@ -68,7 +68,7 @@ MODES = ('single', 'spread')
 PROFILES = {
     'seed': {'version': None, 'advert_int': 1,
              'health_check': {'interval': 1, 'timeout': 1, 'fall': 2, 'rise': 2}},
-    'fast': {'version': 3, 'advert_int': 0.03,
+    'fast': {'version': 3, 'advert_int': 0.02,
              'health_check': {'interval': 0.1, 'timeout': 0.25, 'fall': 2, 'rise': 2}},
 }
 PRIORITY_MIN, PRIORITY_MAX = 1, 254

@@ -78,7 +78,7 @@ def test_packages_installed_per_dpkg_and_missing_ones_false(monkeypatch, result)
     # the version of what is installed: the keepalived role reads whether sub-second
     # health checks are possible from it
     assert out['versions'] == {'keepalived': '1:2.2.7-1+b2', 'curl': '7.88.1-10', 'apache2': None,
-                                    'nftables': None}
+                               'nftables': None}
     assert calls[0][-4:] == ['keepalived', 'curl', 'apache2', 'nftables']
 
 
