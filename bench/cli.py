@@ -139,7 +139,10 @@ def run_profile(args, data, profile, suite, inventory, role_defaults, probe, log
             bounds['master_down_interval_backup'], bounds['skew_backup'], timers['hc_interval'],
             timers['hc_timeout'], timers['hc_fall'], timers['restart_sec']))
     if args.soak > 0 and suite in args.soak_suites:
-        pdata['soak_phases'] = soak.soak(ctx, args.soak, log, stress=not args.no_stress)
+        # a candidate below the default (soak only) is there to show where it breaks: stress
+        phases = (True,) if not with_scenarios and profile in args.soak_only else \
+            (False,) if args.no_stress else (False, True)
+        pdata['soak_phases'] = soak.soak(ctx, args.soak, log, phases)
         save()
     if not with_scenarios:
         lab.repair(log)
@@ -373,6 +376,8 @@ def main(argv=None):
         for suite in args.suites:
             lab.start_lab(suite, log)
             for profile in args.profiles + (args.soak_only if suite in args.soak_suites else []):
+                if profile not in args.scenario_profiles and (suite not in args.soak_suites or args.soak <= 0):
+                    continue  # neither rows nor a soak here
                 run_profile(args, data, profile, suite, inventory, role_defaults, probe, log, save, deadline,
                             with_scenarios=profile in args.scenario_profiles and profile not in args.soak_only)
     except (lab.LabError, RuntimeError, OSError, ValueError) as exc:

@@ -105,7 +105,7 @@ def phase(ctx, seconds, stressed):
         'probes': m['probes'], 'failed': m['failed_total'], 'host_changes': m['host_changes'],
         'transitions': len(lab.transitions(rec['events'])),
         'hc_timeouts': rec['hc_timeouts'],
-        'adverts_per_s': round(gaps['adverts'] / seconds, 1) if gaps.get('adverts') else None,
+        'adverts_per_s': round(gaps['adverts'] / (seconds + 1), 1) if gaps.get('adverts') else None,  # sniffed s + 1
         'gaps': gaps, 'mdi_ms': mdi,
         # how many times the largest gap fits into the BACKUP's down timer
         'margin': round(mdi / gaps['max_gap_ms'], 2) if gaps.get('max_gap_ms') else None,
@@ -115,10 +115,10 @@ def phase(ctx, seconds, stressed):
     }
 
 
-def soak(ctx, seconds, log, stress=True):
-    """The normal-load phase, then (stress) the CPU-stress phase."""
+def soak(ctx, seconds, log, phases=(False, True)):
+    """The phases in order: False the normal load, True the CPU stress."""
     out = []
-    for stressed in ((False, True) if stress else (False,)):
+    for stressed in phases:
         ctx.steady()
         log('profile %s soak: %s, %.0f s' % (ctx.profile, 'CPU stress on %d cores' % (os.cpu_count() or 1)
                                              if stressed else 'normal load', seconds))
@@ -140,8 +140,8 @@ def render_table(rows):
     for profile, p in rows:
         g = p['gaps']
         cpu = p.get('cpu_percent') or {}
-        lines.append('| %s | %s | %.0f | %d | %d | %d | %s | %s / %s / %s | %.0f | %s | %s | %s |' % (
-            profile, p['phase'], p['seconds'] / 60.0, p['probes'], p['failed'], p['transitions'],
+        lines.append('| %s | %s | %g | %d | %d | %d | %s | %s / %s / %s | %.0f | %s | %s | %s |' % (
+            profile, p['phase'], round(p['seconds'] / 60.0, 2), p['probes'], p['failed'], p['transitions'],
             '-' if p['adverts_per_s'] is None else '%g' % p['adverts_per_s'],
             g.get('median_gap_ms', '-'), g.get('p999_gap_ms', '-'), g.get('max_gap_ms', '-'), p['mdi_ms'],
             '-' if p['margin'] is None else '%.1f x' % p['margin'],
