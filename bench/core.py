@@ -28,9 +28,20 @@ ROLE_DEFAULTS = ROOT / 'roles' / 'keepalived' / 'defaults' / 'main.yml'
 GROUP = 'web'
 
 # The scenarios, in the order they run and are reported.
-SCENARIOS = ('graceful', 'crash', 'freeze', 'stop', 'apache', 'switchover', 'return')
+# freeze_bfd rewrites keepalived.conf on the lab (a BFD session between the hosts, tracked
+# by the BACKUP): it runs last, and the next site.yml run puts the collection's back.
+SCENARIOS = ('graceful', 'crash', 'freeze', 'stop', 'apache', 'switchover', 'return', 'freeze_bfd')
 # Rows of the report: a switchover is measured there and back.
-ROWS = ('graceful', 'crash', 'freeze', 'stop', 'apache', 'switchover', 'switchback', 'return')
+ROWS = ('graceful', 'crash', 'freeze', 'freeze_bfd', 'stop', 'apache', 'switchover', 'switchback', 'return')
+
+# The BFD-tracked instance of freeze_bfd: a BFD session between the two hosts (10 ms
+# intervals, multiplier 3: down after 30 ms of silence), tracked by the BACKUP with
+# `weight -BFD_WEIGHT reverse` (keepalived: a negative weight applied when the session is
+# down, reversed: +BFD_WEIGHT), so that a silent MASTER raises the BACKUP to 100 + 153 =
+# 253. keepalived then recomputes the BACKUP's down timer with the new skew; it still
+# waits for 3 adverts (vrrp_set_effective_priority in keepalived's vrrp_track.c).
+BFD = {'min_rx': 10, 'min_tx': 10, 'multiplier': 3}
+BFD_WEIGHT = 153
 
 # Timer profiles: extra vars for site.yml (the collection's variables only). `seed` is the
 # deployed default; `fast` is the collection's vrrp_profile fast (VRRPv3, its advert_int
@@ -212,6 +223,8 @@ def bounds_ms(timers):
         # kill -9: no priority-0 advert, the BACKUP waits for its down timer
         'crash': _to_ms(mdi_backup),
         'freeze': _to_ms(mdi_backup),
+        # BFD: the BACKUP's down timer at its raised priority (3 adverts + a skew of ~0)
+        'freeze_bfd': _to_ms(mdi(a, timers['priority'][backup] + BFD_WEIGHT, v)),
         # docker stop: systemd stops keepalived (priority 0, ~skew) unless it is lost;
         # the down timer is the worst case
         'stop': _to_ms(mdi_backup),
@@ -418,7 +431,7 @@ def reanalyze(rec):
             # keepalived's down timer runs from its BACKUP state to its MASTER state
             rec['takeover_ms'] = event_delta(rec['events'], rec['expect'], 'Entering BACKUP STATE',
                                              'Entering MASTER STATE')
-        elif row in ('crash', 'freeze'):
+        elif row in ('crash', 'freeze', 'freeze_bfd'):
             # the fault (t=0) to the first MASTER state of another host in its journal: after
             # a SIGKILL the old MASTER's Apache keeps answering on the stale VIP, so the
             # client sees little; this is the Master_Down_Interval the BACKUP really waited
@@ -573,7 +586,7 @@ def render_takeover_table(summaries, bounds_by_profile):
             continue
         bounds = bounds_by_profile[s['profile']]
         # a fault: the BACKUP's down timer; a planned move or a return: the new MASTER's
-        mdi = bounds[s['row']] if s['row'] in ('crash', 'freeze') else bounds['takeover_new_master']
+        mdi = bounds[s['row']] if s['row'] in ('crash', 'freeze', 'freeze_bfd') else bounds['takeover_new_master']
         ratio = t['median'] / mdi if mdi and math.isfinite(t['median']) else None
         goal = takeover_target(s['row'], s['profile'], t)
         lines.append('| %s | %s | %d | %s / %s / %s | %s | %s | %s | %s |' % (

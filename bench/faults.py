@@ -155,7 +155,17 @@ def switchover(ctx):
     return [there, back]
 
 
+def freeze_bfd(ctx):
+    """freeze with a BFD session between the hosts, tracked by the BACKUP (lab.enable_bfd:
+    keepalived.conf rewritten on both, once; the next site.yml run undoes it)."""
+    if lab.enable_bfd(ctx.master, ctx.backup, core.BFD, core.BFD_WEIGHT, ctx.log):
+        ctx.steady()
+    rec = freeze(ctx)[0]
+    rec['row'] = 'freeze_bfd'
+    return [core.reanalyze(rec)]
+
+
 RUNNERS = {
     'graceful': graceful, 'crash': crash, 'freeze': freeze, 'stop': stop,
-    'apache': apache, 'switchover': switchover, 'return': return_,
+    'apache': apache, 'switchover': switchover, 'return': return_, 'freeze_bfd': freeze_bfd,
 }

@@ -71,6 +71,41 @@ def keepalived_version(host):
     return res.stdout.strip() if res.returncode == 0 else ''
 
 
+_BFD_NAME = 'bench_bfd'
+
+
+def enable_bfd(master, backup, timers, weight, log=None):
+    """A BFD session between the two hosts in their keepalived.conf, tracked by the
+    BACKUP's VRRP instance (weight -WEIGHT reverse: +WEIGHT while the session is down);
+    keepalived reloaded. False when it is there already (nothing done)."""
+    confs = dict((h, dexec(h, 'cat', '/etc/keepalived/keepalived.conf', timeout=20, check=True).stdout)
+                 for h in (master, backup))
+    if all(_BFD_NAME in text for text in confs.values()):
+        return False
+    for host, peer in ((master, backup), (backup, master)):
+        text = confs[host]
+        block = ('bfd_instance %s {\n    neighbor_ip %s\n    source_ip %s\n    min_rx %d\n    min_tx %d\n'
+                 '    multiplier %d\n}\n\n' % (_BFD_NAME, vrrp_address(peer), vrrp_address(host),
+                                              timers['min_rx'], timers['min_tx'], timers['multiplier']))
+        i = text.index('vrrp_instance ')
+        text = text[:i] + block + text[i:]
+        if host == backup:
+            text = text.replace('\n    virtual_ipaddress {', '\n    track_bfd {\n        %s weight -%d reverse\n'
+                                '    }\n    virtual_ipaddress {' % (_BFD_NAME, weight), 1)
+        res = subprocess.run(['docker', 'exec', '-i', container(host), 'sh', '-c',
+                              'cat > /etc/keepalived/keepalived.conf'], input=text, capture_output=True,
+                             text=True, timeout=30, check=False)
+        if res.returncode != 0:
+            raise LabError('writing the BFD configuration on %s failed: %s' % (host, res.stderr[-300:]))
+    for host in (backup, master):
+        dexec(host, 'systemctl', 'reload', 'keepalived', timeout=60, check=True)
+    if log:
+        log('BFD session %s between %s and %s (min_rx %d ms, min_tx %d ms, multiplier %d), tracked by %s with '
+            'weight -%d reverse' % (_BFD_NAME, master, backup, timers['min_rx'], timers['min_tx'],
+                                     timers['multiplier'], backup, weight))
+    return True
+
+
 def deployed_check_timers(host):
     """The vrrp_script timers in the keepalived.conf deployed on a host (the role may have
     raised the plan's to whole seconds), {} when there is none."""
@@ -307,7 +342,7 @@ def recap(log_path):
 
 # --- keepalived's journal ------------------------------------------------------------------
 
-_EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Starting VRRP child|'
+_EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Starting VRRP child|BFD|effective priority|'
                     r'priority 0|timed_out|VRRP_Script\(\S+\) (failed|succeeded)|Stopped|Started')
 
 
