@@ -46,6 +46,12 @@ description:
     C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
     the instances that share a MASTER in one C(vrrp_sync_group) so that they move
     together, see the notes);
+    C(vrrp_backends) (the inventory group of web servers behind the VIP: the members
+    then balance requests over them instead of serving the VIP themselves, see
+    RV(instances[].load_balancer); default none, the seed's pair);
+    C(vrrp_backend_port) (the backends' port, default 80);
+    C(vrrp_lb_mode) (who balances: C(haproxy) on the members, the default, or keepalived's own
+    LVS, C(lvs_nat) or C(lvs_dr), as C(virtual_server) blocks; LVS needs the kernel's IPVS);
     C(vrrp_master) (the member preferred as MASTER, default the first one: priorities
     rotate so that it gets the base priority; a planned switchover is a re-run of the
     playbook with another C(vrrp_master))."
@@ -287,6 +293,35 @@ instances:
         advert_int + skew, with keepalived's skew for the version.
       type: float
       sample: 3.6094
+    load_balancer:
+      description: With C(vrrp_backends), what the members balance to.
+      type: dict
+      returned: when the group has C(vrrp_backends)
+      contains:
+        mode:
+          description: C(haproxy), C(lvs_nat) or C(lvs_dr) (C(vrrp_lb_mode)).
+          type: str
+        lvs_kind:
+          description: keepalived's C(lb_kind) of the virtual servers, C(NAT) or C(DR); null with C(haproxy).
+          type: str
+        backends_group:
+          description: The inventory group of the backends.
+          type: str
+        port:
+          description: The backends' port.
+          type: int
+        backends:
+          description: Every backend's C(name) and C(address) (its IPv4 one when it has both), in inventory order.
+          type: list
+          elements: dict
+        virtual_servers:
+          description: Per VIP of the instance, the LVS virtual server (C(address), C(port)) and its
+            C(real_servers), the backends' addresses of the VIP's family.
+          type: list
+          elements: dict
+      sample: {"mode": "haproxy", "lvs_kind": null, "backends_group": "backends", "port": 80,
+               "backends": [{"name": "be1", "address": "198.18.17.21"}],
+               "virtual_servers": [{"address": "198.18.17.69", "port": 80, "real_servers": ["198.18.17.21"]}]}
     sync_group:
       description: The C(vrrp_sync_group) of the instance, when C(vrrp_sync_group) is set
         and another instance of the group shares its priorities.

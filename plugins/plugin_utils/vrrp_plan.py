@@ -49,11 +49,18 @@ GROUP_SETTINGS = {
     'instance_name': None,
     'sync_group': False,
     'master': None,
+    # Load balancing (issue 13): the inventory group of the web servers behind the VIP
+    # (None: the group's members serve the VIP themselves, as the seed's pair), their
+    # port, and who balances: HAProxy on the members, or keepalived's own LVS (NAT or DR).
+    'backends': None,
+    'backend_port': 80,
+    'lb_mode': 'haproxy',
 }
 # Settings of one member (host_vars).
 HOST_SETTINGS = ('address', 'priority')
 
 MODES = ('single', 'spread')
+LB_MODES = ('haproxy', 'lvs_nat', 'lvs_dr')
 
 # Timer profiles (vrrp_profile): the VRRP version and advert_int a group gets unless
 # vrrp_version / vrrp_advert_int say otherwise, and the health check that matches them
@@ -687,6 +694,10 @@ def _host_view(inst, host, settings):
         # longest, plus one advert), so the restart only removes a stale copy of the VIPs.
         'restart_delay': int(math.ceil(mdi + settings['advert_int'])),
     }
+    if 'load_balancer' in inst:
+        # the backends behind the VIP (vrrp_backends): HAProxy's servers, or (lb_mode
+        # lvs_nat, lvs_dr) keepalived's virtual_server blocks
+        view['load_balancer'] = inst['load_balancer']
     return view
 
 
@@ -970,6 +981,8 @@ def plan_groups(groups, others=None, order=None):
         host's ``vrrp_*`` variables and optionally ``ansible_host``
       settings: dict of GROUP_SETTINGS keys that override the members' variables
       label: how to name an override in an error (default 'groups[<name>]')
+      backend_members: with a ``backends`` setting, the members of that group, of the same
+        form as members (None: the group is not in the inventory)
     others: groups of the same form that this run does not deploy (the rest of the
       inventory). They are not planned, only read for their VRIDs: a VRID of a deployed
       group that clashes with one of theirs on one L2 is an error, and derived VRIDs
@@ -1006,6 +1019,62 @@ def plan_groups(groups, others=None, order=None):
     return {'groups': group_out, 'hosts': hosts, 'vrid_moves': moves}
 
 
+def _load_balancer(group, settings, source, members, backend_members):
+    """The group's load balancing, or None when it has no vrrp_backends: the backends
+    (name and address, in inventory order) and, per VIP, the virtual server of LVS with
+    the backends of the VIP's family as real servers."""
+    if settings['backends'] is None:
+        return None
+    host, var = source['backends']
+    name = _as_str(settings['backends'], host, var)
+    if backend_members is None:
+        raise PlanError(host, var, 'group %s is not in the inventory' % name)
+    if not backend_members:
+        raise PlanError(host, var, 'group %s has no hosts' % name)
+    mhost, mvar = source['lb_mode']
+    if settings['lb_mode'] not in LB_MODES:
+        raise PlanError(mhost, mvar, '%r is not a load-balancing mode (use %s)'
+                        % (settings['lb_mode'], ', '.join(LB_MODES)))
+    phost, pvar = source['backend_port']
+    port = _as_int(settings['backend_port'], phost, pvar)
+    if not 1 <= port <= 65535:
+        raise PlanError(phost, pvar, 'port %d is outside 1..65535' % port)
+    balancers = set(m.name for m in members)
+    backends = []
+    for bhost, bvars in backend_members:
+        if bhost in balancers:
+            raise PlanError(bhost, var, 'host %s is in group %s, whose VIP it would balance to '
+                            'itself, and in its backends %s' % (bhost, group, name))
+        backend = _member(bhost, bvars, name, with_priority=False)
+        backends.append((bhost, backend))
+    return {
+        'mode': settings['lb_mode'], 'backends_group': name, 'port': port,
+        # keepalived's lb_kind of the virtual servers (None: HAProxy balances)
+        'lvs_kind': {'lvs_nat': 'NAT', 'lvs_dr': 'DR'}.get(settings['lb_mode']),
+        # each backend's address: its IPv4 one when it has both
+        'backends': [{'name': bhost, 'address': str(b.addresses[sorted(b.addresses)[0]].ip)}
+                     for bhost, b in backends],
+        '_by_family': dict((fam, [str(b.addresses[fam].ip) for _h, b in backends if fam in b.addresses])
+                           for fam in ('ipv4', 'ipv6')),
+        '_where': (host, var),
+    }
+
+
+def _instance_load_balancer(lb, inst):
+    """The load balancing of one instance: lb, with the virtual servers of its VIPs (LVS),
+    whose real servers are the backends of the VIP's family."""
+    real = lb['_by_family'][inst['family']]
+    if not real:
+        host, var = lb['_where']
+        raise PlanError(host, var, 'no host of group %s has an %s address for the virtual IPs %s'
+                        % (lb['backends_group'], inst['family'], ', '.join(inst['vips'])))
+    out = dict((k, v) for k, v in lb.items() if not k.startswith('_'))
+    out['backends'] = [dict(b) for b in lb['backends']]
+    out['virtual_servers'] = [{'address': vip.split('/', 1)[0], 'port': lb['port'], 'real_servers': list(real)}
+                              for vip in inst['vips']]
+    return out
+
+
 def _deployed_groups(groups):
     """Read and check the groups a run deploys: (their instances, in order; settings
     sources, settings and member names by group)."""
@@ -1029,8 +1098,11 @@ def _deployed_groups(groups):
         _check_settings(settings, source, name, members)
         _check_distinct_addresses(name, members)
         instances = _instances_of_group(name, members, settings, source)
+        lb = _load_balancer(name, settings, source, members, group.get('backend_members'))
         for inst in instances:
             inst['interface'] = settings['interface']
+            if lb is not None:
+                inst['load_balancer'] = _instance_load_balancer(lb, inst)
         all_instances.extend(instances)
         sources[name] = source
         settings_of[name] = settings
@@ -1098,6 +1170,7 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=
     """
     wanted = [VAR_PREFIX + k for k in GROUP_SETTINGS] + [VAR_PREFIX + k for k in HOST_SETTINGS]
     wanted.append('ansible_host')
+    backends_var = VAR_PREFIX + 'backends'
     read = {}
 
     def vars_of(host):
@@ -1128,8 +1201,13 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=
             if host not in hostvars:
                 raise PlanError(host, label + '.members', 'host %s is not in the inventory' % host)
             members.append((host, vars_of(host)))
+        backends = settings.get('backends', next((v[backends_var] for _h, v in members
+                                                  if v.get(backends_var) is not None), None))
+        backend_members = None
+        if isinstance(backends, str) and backends in inventory_groups:
+            backend_members = [(h, vars_of(h)) for h in inventory_groups[backends] if h in hostvars]
         groups.append({'name': spec['name'], 'members': members, 'settings': settings,
-                       'label': label})
+                       'label': label, 'backend_members': backend_members})
     others = []
     if inventory_wide:
         deployed = set(g['name'] for g in groups)

@@ -23,7 +23,16 @@ INVENTORIES = {
     'active_active': (Path(__file__).parent / 'inventories' / 'active_active.yml', {}),
     'dual_stack': (Path(__file__).parent / 'inventories' / 'dual_stack.yml', {}),
     'spread_sync': (Path(__file__).parent / 'inventories' / 'spread_sync.yml', {}),
+    # the seed's pair with the fast timer profile (offline: keepalived's version is not
+    # known, so the health check is rendered in whole seconds, as keepalived 2.2.7 needs)
+    'fast_profile': (TOP / 'inventories' / 'seed', {'vrrp_profile': 'fast', 'keepalived_health_check_kind': 'http'}),
+    # the balancer pair: HAProxy balances (no virtual_server), or keepalived's LVS in
+    # NAT or DR mode, configuration only (this machine's kernel has no IPVS)
+    'load_balancer': (TOP / 'inventories' / 'load_balancer', {}),
+    'lvs_nat_config_only': (TOP / 'inventories' / 'load_balancer', {'vrrp_lb_mode': 'lvs_nat'}),
+    'lvs_dr_config_only': (TOP / 'inventories' / 'load_balancer', {'vrrp_lb_mode': 'lvs_dr'}),
 }
+GROUPS = {'load_balancer': 'balancers', 'lvs_nat_config_only': 'balancers', 'lvs_dr_config_only': 'balancers'}
 
 
 @pytest.fixture(scope='module')
@@ -31,7 +40,7 @@ def rendered(tmp_path_factory):
     out = {}
     for name, (inventory, extra) in INVENTORIES.items():
         extra = dict(STAND_IN, **extra)
-        files = render(inventory, tmp_path_factory.mktemp(name), extra_vars=extra)
+        files = render(inventory, tmp_path_factory.mktemp(name), group=GROUPS.get(name, 'web'), extra_vars=extra)
         assert files, 'nothing rendered for %s' % name
         for host, text in files.items():
             path = tmp_path_factory.mktemp('%s-%s' % (name, host)) / 'keepalived.conf'
@@ -45,7 +54,8 @@ def rendered(tmp_path_factory):
         'seed': ['web1', 'web2'], 'seed_with_health_check': ['web1', 'web2'],
         'lab': ['web1', 'web2'], 'three_nodes': ['n1', 'n2', 'n3'],
         'active_active': ['a1', 'a2'], 'dual_stack': ['d1', 'd2'],
-        'spread_sync': ['s1', 's2', 's3'],
+        'spread_sync': ['s1', 's2', 's3'], 'fast_profile': ['web1', 'web2'],
+        'load_balancer': ['lb1', 'lb2'], 'lvs_nat_config_only': ['lb1', 'lb2'], 'lvs_dr_config_only': ['lb1', 'lb2'],
     }.items() for host in hosts))
 def test_keepalived_accepts_rendered_configuration(netns, rendered, case):
     result = check(netns, rendered[case])
@@ -75,3 +85,24 @@ def test_check_refuses_a_missing_script_user(netns, rendered, tmp_path):
     result = check(netns, path)
     assert result.returncode != 0
     assert 'no_such_user_here' in result.stderr
+
+
+def test_fast_profile_renders_vrrpv3_and_whole_second_checks_offline(rendered):
+    text = rendered['fast_profile/web2'].read_text()
+    assert 'version 3' in text and 'advert_int 0.02' in text and 'auth_type' not in text
+    # offline the role does not know keepalived's version: whole seconds, as 2.2.7 needs
+    assert '    interval 1\n' in text and '    timeout 1\n' in text
+
+
+@pytest.mark.parametrize('mode, kind', [('lvs_nat_config_only', 'NAT'), ('lvs_dr_config_only', 'DR')])
+def test_lvs_mode_config_only_renders_the_plans_virtual_server(rendered, mode, kind):
+    """Configuration only: the lab's kernel has no IPVS, so LVS is rendered and checked
+    with keepalived -t (above), never run."""
+    text = rendered['%s/lb1' % mode].read_text()
+    assert 'virtual_server 198.18.19.69 80 {' in text and 'lb_kind %s' % kind in text
+    assert 'real_server 198.18.19.21 80 {' in text and 'real_server 198.18.19.22 80 {' in text
+    assert text.count('HTTP_GET') == 2 and 'path /healthz' in text
+
+
+def test_haproxy_mode_has_no_virtual_server(rendered):
+    assert 'virtual_server' not in rendered['load_balancer/lb1'].read_text()
