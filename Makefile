@@ -14,7 +14,7 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults bench-converge
+        vagrant-test test-faults bench-converge bench-lb
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-faults   only the faults, bad_input and firewall scenarios (part of make test)"
 	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
 	@echo "make bench         failover benchmark on fresh labs (Debian 12, 13) with the soak; results in bench/results"
+	@echo "make bench-lb      the balancer pair (molecule/load_balancer): the MASTER balancer frozen, K times"
 	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
 	@echo "make bench-converge  site.yml against a plain play of the seed's steps, fresh lab each time"
 
@@ -130,8 +131,14 @@ $(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
 
 bench-deps: venv $(BIN)/.bench-installed
 
-bench: bench-deps collection engine
+bench: bench-deps collection engine images
 	@BENCH_COMMAND="make bench $(BENCH_ARGS)" $(BIN)/python -m bench $(BENCH_ARGS)
+	@BENCH_COMMAND="make bench-lb $(BENCH_LB_ARGS)" $(BIN)/python -m bench.topology $(BENCH_LB_ARGS)
+
+# The freeze row of the balancer pair (molecule/load_balancer's four containers, made,
+# converged and destroyed by Molecule); results in bench/results/load-balancer.
+bench-lb: bench-deps collection engine images
+	@BENCH_COMMAND="make bench-lb $(BENCH_LB_ARGS)" $(BIN)/python -m bench.topology $(BENCH_LB_ARGS)
 
 # site.yml against the reference play of the seed's steps (bench/reference), fresh
 # containers for each first converge; results in bench/results/converge.

@@ -244,7 +244,9 @@ def report_markdown(data, summaries, pngs):
         take = core.render_takeover_table(summaries, dict((p, d['bounds']) for p, d in data['profiles'].items()))
         if take:
             lines += ['## Takeover time from keepalived\'s journal', '',
-                      'crash, freeze: the fault to the BACKUP\'s MASTER state (after a SIGKILL the old MASTER '
+                      'crash, freeze: the fault to the BACKUP\'s MASTER state (crash: from systemd\'s SIGKILL '
+                      'in the old MASTER\'s journal; freeze, freeze_bfd: from the start of docker pause; after '
+                      'a SIGKILL the old MASTER '
                       'keeps the VIP and Apache there keeps answering, so the client-side outage of crash is '
                       'short: this is the time during which nobody advertised the VIP). switchover, switchback: '
                       'the new MASTER\'s reload to its MASTER state; return: its BACKUP state after the start to '
@@ -289,17 +291,6 @@ def report_markdown(data, summaries, pngs):
     if data.get('errors'):
         lines += ['', '## Errors', ''] + ['- %s' % e for e in data['errors']]
     return '\n'.join(lines) + '\n'
-
-
-def _git_head():
-    """'commit abc123' (+ how many files differ from it: the tree the playbooks ran)."""
-    try:
-        head = lab.run(['git', '-C', str(core.ROOT), 'rev-parse', '--short=12', 'HEAD'], timeout=30).stdout.strip()
-        dirty = lab.run(['git', '-C', str(core.ROOT), 'status', '--porcelain', '--untracked-files=no'],
-                        timeout=30).stdout.splitlines()
-    except (lab.LabError, OSError):
-        return 'commit unknown'
-    return 'commit %s%s' % (head or '?', ' + uncommitted changes in %d files' % len(dirty) if dirty else '')
 
 
 def main(argv=None):
@@ -347,7 +338,7 @@ def main(argv=None):
     role_defaults = _load_yaml(core.ROLE_DEFAULTS)
     data = {
         'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench ' + ' '.join(argv or sys.argv[1:])),
-        'git': _git_head(), 'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
+        'git': lab.git_head(), 'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
         'settings': {'reps': args.reps, 'interval': args.interval, 'timeout': args.timeout, 'soak': args.soak,
                      'profiles': args.profiles, 'scenarios': args.scenarios, 'cores': os.cpu_count(),
                      'scenario_profiles': args.scenario_profiles, 'soak_only': args.soak_only,

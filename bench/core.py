@@ -345,6 +345,25 @@ def analyze(runs, before, end_ms=None, start_ms=0.0):
     return result
 
 
+def longest_gap(runs, start_ms=0.0):
+    """The longest time without a good answer from start_ms on, whoever answers (a
+    balancer pair: the backends take turns), from the last good answer before it to the
+    first after it: {'gap_ms', 'from_ms', 'to_ms', 'failed'}; gap_ms None when no good
+    answer came after start_ms. runs: to_runs() of a trace."""
+    best = {'gap_ms': None, 'from_ms': None, 'to_ms': None, 'failed': 0}
+    last_good, failed = None, 0
+    for first, last, body, count in runs:
+        if body is None:
+            failed += count
+            continue
+        if last_good is not None and last >= start_ms:
+            gap = first - last_good
+            if best['gap_ms'] is None or gap > best['gap_ms']:
+                best = {'gap_ms': round(gap, 1), 'from_ms': last_good, 'to_ms': first, 'failed': failed}
+        last_good, failed = last, 0
+    return best
+
+
 def count_failed(runs, start_ms, end_ms):
     """Probes without an answer that started in [start_ms, end_ms]."""
     total = 0
@@ -432,12 +451,19 @@ def reanalyze(rec):
             rec['takeover_ms'] = event_delta(rec['events'], rec['expect'], 'Entering BACKUP STATE',
                                              'Entering MASTER STATE')
         elif row in ('crash', 'freeze', 'freeze_bfd'):
-            # the fault (t=0) to the first MASTER state of another host in its journal: after
-            # a SIGKILL the old MASTER's Apache keeps answering on the stale VIP, so the
-            # client sees little; this is the Master_Down_Interval the BACKUP really waited
-            rec['takeover_ms'] = next((ms for ms, host, msg in rec['events']
-                                       if ms >= 0 and host != rec['before'] and 'Entering MASTER STATE' in msg),
-                                      None)
+            # the fault to the first MASTER state of another host in its journal: after a
+            # SIGKILL the old MASTER's Apache keeps answering on the stale VIP, so the client
+            # sees little; this is the Master_Down_Interval the BACKUP really waited. The
+            # fault is t=0 (the fault command started), or for a crash the kill itself in
+            # the old MASTER's journal (systemd: "Sending signal SIGKILL"), which comes after
+            # docker exec and systemctl have started (tens of ms on a loaded machine).
+            master_at = next((ms for ms, host, msg in rec['events']
+                              if ms >= 0 and host != rec['before'] and 'Entering MASTER STATE' in msg), None)
+            killed_at = next((ms for ms, host, msg in rec['events']
+                              if host == rec['before'] and 'Sending signal SIGKILL' in msg), None) \
+                if row == 'crash' else None
+            rec['fault_at_ms'] = killed_at if killed_at is not None else 0.0
+            rec['takeover_ms'] = None if master_at is None else round(master_at - rec['fault_at_ms'], 1)
     return rec
 
 
@@ -533,7 +559,7 @@ def row_summary(row, profile, timers, bounds, reps):
     }
 
 
-def _ms(value):
+def fmt_ms(value):
     if value is None:
         return '-'
     if math.isinf(value):
@@ -541,7 +567,7 @@ def _ms(value):
     return '%.0f' % value
 
 
-def _num(value):
+def fmt_num(value):
     if value is None:
         return '-'
     if math.isinf(value):
@@ -549,7 +575,7 @@ def _num(value):
     return '%g' % value
 
 
-def _met(met):
+def fmt_met(met):
     return {True: 'met', False: '**MISSED**', None: '-'}[met]
 
 
@@ -563,14 +589,14 @@ def render_outage_table(summaries):
         o, f = s['outage'], s['failed']
         explained = s.get('failed_after_state_change')
         note = '' if not explained else ' (after a state change: %s / %s)' % (
-            _num(explained['median']), _num(explained['max']))
+            fmt_num(explained['median']), fmt_num(explained['max']))
         reps = s['reps'] if not s.get('invalid') else '%d (+%d invalid)' % (s['reps'], s['invalid'])
         lines.append('| %s | %s | %s | %s / %s / %s | %s / %s | %s | %s | %s | %s | %s | %d |' % (
-            s['row'], s['profile'], reps, _ms(o['min']), _ms(o['median']), _ms(o['max']),
-            _num(f['median']), _num(f['max']) + note, ', '.join(s['after']),
-            _ms(s['bound_ms']) if s['bound_ms'] is not None else '0 (make before break)',
+            s['row'], s['profile'], reps, fmt_ms(o['min']), fmt_ms(o['median']), fmt_ms(o['max']),
+            fmt_num(f['median']), fmt_num(f['max']) + note, ', '.join(s['after']),
+            fmt_ms(s['bound_ms']) if s['bound_ms'] is not None else '0 (make before break)',
             '-' if s['ratio'] is None else '%.2f' % s['ratio'], s['target']['text'],
-            _met(s['target']['met']), s.get('disturbed', 0)))
+            fmt_met(s['target']['met']), s.get('disturbed', 0)))
     return '\n'.join(lines)
 
 
@@ -590,8 +616,8 @@ def render_takeover_table(summaries, bounds_by_profile):
         ratio = t['median'] / mdi if mdi and math.isfinite(t['median']) else None
         goal = takeover_target(s['row'], s['profile'], t)
         lines.append('| %s | %s | %d | %s / %s / %s | %s | %s | %s | %s |' % (
-            s['row'], s['profile'], t['n'], _ms(t['min']), _ms(t['median']), _ms(t['max']),
-            _ms(mdi), '-' if ratio is None else '%.2f' % ratio, goal['text'], _met(goal['met'])))
+            s['row'], s['profile'], t['n'], fmt_ms(t['min']), fmt_ms(t['median']), fmt_ms(t['max']),
+            fmt_ms(mdi), '-' if ratio is None else '%.2f' % ratio, goal['text'], fmt_met(goal['met'])))
     return '\n'.join(lines) if len(lines) > 2 else ''
 
 
@@ -608,7 +634,7 @@ def render_scale_table(rows, target_s=1.0):
     for r in rows:
         verdict = '-'
         if r['hosts'] == 10000:
-            verdict = 'in process < %g s: %s' % (target_s, _met(r['inproc_min_s'] < target_s))
+            verdict = 'in process < %g s: %s' % (target_s, fmt_met(r['inproc_min_s'] < target_s))
         lines.append('| %d | %d | %.1f / %.1f | %s | %.0f | %s | %s | %s |' % (
             r['hosts'], r['groups'], r['inproc_min_s'] * 1000, r['inproc_median_s'] * 1000,
             '-' if r.get('vrid_check_s') is None else '%.1f' % (r['vrid_check_s'] * 1000),

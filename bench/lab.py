@@ -41,7 +41,9 @@ class LabError(RuntimeError):
 
 
 def container(host):
-    return _HOSTVARS[host]['ansible_host']
+    """The container of a lab host; a host of another lab (bench/topology.py: Molecule's
+    containers) is its container's name."""
+    return _HOSTVARS[host]['ansible_host'] if host in _HOSTVARS else host
 
 
 def vrrp_address(host):
@@ -343,6 +345,7 @@ def recap(log_path):
 # --- keepalived's journal ------------------------------------------------------------------
 
 _EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Starting VRRP child|BFD|effective priority|'
+                    r'Sending signal SIGKILL|Main process exited|'
                     r'priority 0|timed_out|VRRP_Script\(\S+\) (failed|succeeded)|Stopped|Started')
 
 
@@ -372,3 +375,14 @@ def journal_events(host, since_epoch, until_epoch=None, t0_epoch=None):
 
 def transitions(events):
     return [e for e in events if 'Entering' in e[2]]
+
+
+def git_head():
+    """'commit abc123' (+ how many files differ from it: the tree the playbooks ran)."""
+    try:
+        head = run(['git', '-C', str(core.ROOT), 'rev-parse', '--short=12', 'HEAD'], timeout=30).stdout.strip()
+        dirty = run(['git', '-C', str(core.ROOT), 'status', '--porcelain', '--untracked-files=no'],
+                    timeout=30).stdout.splitlines()
+    except (LabError, OSError):
+        return 'commit unknown'
+    return 'commit %s%s' % (head or '?', ' + uncommitted changes in %d files' % len(dirty) if dirty else '')

@@ -363,4 +363,22 @@ def test_crash_takeover_is_the_backups_master_state_after_the_fault(lab_inventor
     t, b = _timers(lab_inventory, role_defaults, 'seed')
     s = core.row_summary('crash', 'seed', t, b, [rec])
     md = core.render_takeover_table([s], {'seed': b})
-    assert '| crash | seed | 1 | 3612 / 3612 / 3612 | %s | 1.00 |' % core._ms(b['crash']) in md
+    assert '| crash | seed | 1 | 3612 / 3612 / 3612 | %s | 1.00 |' % core.fmt_ms(b['crash']) in md
+
+
+def test_longest_gap_whoever_answers():
+    # the backends take turns; the balancer freezes at 40 ms, the VIP answers again at 300
+    trace = [[0, 'web1'], [10, 'web2'], [20, 'web1'], [30, 'web2'], [40, None], [140, None],
+             [240, None], [300, 'web1'], [310, 'web2']]
+    gap = core.longest_gap(core.to_runs(trace))
+    assert gap == {'gap_ms': 270.0, 'from_ms': 30, 'to_ms': 300, 'failed': 3}
+    assert core.longest_gap(core.to_runs([[0, 'web1'], [10, None]]))['gap_ms'] is None
+
+
+def test_crash_takeover_counts_from_the_kill_in_the_journal():
+    rec = {'row': 'crash', 'before': 'web1', 'runs': [[0, 500, 'web1', 51]], 'end_ms': 500,
+           'events': [[62.0, 'web1', 'keepalived.service: Sending signal SIGKILL to process 1622 (keepalived) on '
+                       'client request.'], [150.0, 'web2', '(vi_web) Entering MASTER STATE']]}
+    assert core.reanalyze(rec)['takeover_ms'] == 88.0 and rec['fault_at_ms'] == 62.0
+    rec['events'] = rec['events'][1:]  # no kill line: from the fault command's start
+    assert core.reanalyze(rec)['takeover_ms'] == 150.0
