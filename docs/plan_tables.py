@@ -22,7 +22,7 @@ from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[1]
 DOC = TOP / 'docs' / 'topologies.md'
-BLOCK = re.compile(r'(<!-- plan: (?P<inv>\S+) -->\n)(?P<body>.*?)(<!-- end plan -->)', re.S)
+BLOCK = re.compile(r'(<!-- plan: (?P<inv>\S+)(?: (?P<group>\S+))? -->\n)(?P<body>.*?)(<!-- end plan -->)', re.S)
 
 
 def _import_plan():
@@ -35,8 +35,9 @@ def _import_plan():
     return plan_from_inventory
 
 
-def read_inventory(path, group='web'):
-    """(hostvars, groups) of an inventory file, as Ansible resolves them."""
+def read_inventory(path):
+    """(hostvars, groups) of an inventory file, as Ansible resolves them: every host, every
+    group (a balancer pair's backends are another group)."""
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
@@ -44,15 +45,16 @@ def read_inventory(path, group='web'):
     loader = DataLoader()
     inventory = InventoryManager(loader=loader, sources=[str(path)])
     variables = VariableManager(loader=loader, inventory=inventory)
-    hosts = [h.name for h in inventory.get_hosts(group)]
-    hostvars = dict((h, variables.get_vars(host=inventory.get_host(h), include_hostvars=False)) for h in hosts)
-    return hostvars, {group: hosts}
+    groups = dict((name, [h.name for h in inventory.get_hosts(name)]) for name in inventory.groups)
+    hostvars = dict((h.name, variables.get_vars(host=h, include_hostvars=False)) for h in inventory.get_hosts('all'))
+    return hostvars, groups
 
 
-def table(plan):
+def table(plan, name='web'):
     """One row per instance, one column per member: state, priority, and for a BACKUP the
-    seconds it waits without adverts before it takes over (Master_Down_Interval)."""
-    group = plan['groups']['web']
+    seconds it waits without adverts before it takes over (Master_Down_Interval); the
+    backends of a balancer pair under it."""
+    group = plan['groups'][name]
     hosts = group['members']
     views = dict(((h, v['name']), v) for h in hosts for v in plan['hosts'][h])
     rows = ['| instance | VRRP | VRID | VIPs | %s |' % ' | '.join(hosts),
@@ -74,20 +76,26 @@ def table(plan):
         h, ' / '.join(sorted(set(v['unicast_src_ip'] for v in plan['hosts'][h]))),
         ' / '.join(', '.join(p) for p in sorted(set(tuple(v['unicast_peers']) for v in plan['hosts'][h]))))
         for h in hosts]
+    lbs = [v['load_balancer'] for h in hosts for v in plan['hosts'][h] if 'load_balancer' in v][:1]
+    for lb in lbs:
+        peers.append('- balancing (%s) to group %s: %s' % (
+            lb['mode'], lb['backends_group'], ', '.join('%s %s:%d' % (b['name'], b['address'], lb['port'])
+                                                         for b in lb['backends'])))
     return '\n'.join(rows) + '\n\n' + '\n'.join(peers)
 
 
-def block(inventory_path):
+def block(inventory_path, group=None):
     plan_from_inventory = _import_plan()
     path = TOP / inventory_path
     hostvars, groups = read_inventory(path)
-    plan = plan_from_inventory(['web'], hostvars, groups)
+    group = group or 'web'
+    plan = plan_from_inventory([group], hostvars, groups)
     return '```yaml\n# %s\n%s```\n\nWhat `vrrp_plan` makes of it:\n\n%s\n' % (
-        inventory_path, path.read_text().split('---\n', 1)[-1], table(plan))
+        inventory_path, path.read_text().split('---\n', 1)[-1], table(plan, group))
 
 
 def render(text):
-    return BLOCK.sub(lambda m: m.group(1) + block(m.group('inv')) + m.group(4), text)
+    return BLOCK.sub(lambda m: m.group(1) + block(m.group('inv'), m.group('group')) + m.group(5), text)
 
 
 def main(argv=None):

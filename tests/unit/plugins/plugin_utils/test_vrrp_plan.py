@@ -847,3 +847,66 @@ def test_fast_profile_with_vrrpv2_is_refused_naming_the_profile(inventory):
     with pytest.raises(PlanError) as exc:
         _plan(inventory, group_vars={'vrrp_profile': 'fast', 'vrrp_version': 2})
     assert str(exc.value).startswith('host web1: vrrp_profile:') and 'sub-second' in str(exc.value)
+
+
+# --- a balancer pair in front of backends (vrrp_backends) ---------------------------------
+
+def _balancers(inventory, group_vars=None, backend_vars=None, n_backends=2):
+    base = inventory(n=n_backends, group='be', first=21, group_vars=dict(
+        dict((k, None) for k in ('vrrp_vips', 'vrrp_interface', 'vrrp_vrid')), **(backend_vars or {})))
+    hostvars, groups = inventory(group='lb', base=base, group_vars=dict({'vrrp_backends': 'be'}, **(group_vars or {})))
+    return hostvars, groups
+
+
+def test_backends_of_a_balancer_pair_in_inventory_order(inventory):
+    hostvars, groups = _balancers(inventory)
+    plan = plan_from_inventory(['lb'], hostvars, groups)
+    assert sorted(plan['hosts']) == ['lb1', 'lb2']  # the backends get no VRRP instance
+    lb = _view(plan, 'lb1')['load_balancer']
+    assert lb == _view(plan, 'lb2')['load_balancer']
+    assert (lb['mode'], lb['lvs_kind'], lb['backends_group'], lb['port']) == ('haproxy', None, 'be', 80)
+    assert lb['backends'] == [{'name': 'be1', 'address': '192.168.56.21'}, {'name': 'be2', 'address': '192.168.56.22'}]
+    assert lb['virtual_servers'] == [{'address': '192.168.56.69', 'port': 80,
+                                      'real_servers': ['192.168.56.21', '192.168.56.22']}]
+    # the VRRP side is the seed's pair
+    assert (_view(plan, 'lb1')['state'], _view(plan, 'lb1')['priority']) == ('MASTER', 101)
+
+
+def test_lvs_modes_and_port(inventory):
+    hostvars, groups = _balancers(inventory, group_vars={'vrrp_lb_mode': 'lvs_dr', 'vrrp_backend_port': 8080})
+    lb = _view(plan_from_inventory(['lb'], hostvars, groups), 'lb1')['load_balancer']
+    assert (lb['mode'], lb['lvs_kind'], lb['virtual_servers'][0]['port']) == ('lvs_dr', 'DR', 8080)
+
+
+def test_a_group_without_backends_has_no_load_balancer(inventory):
+    assert 'load_balancer' not in _view(_plan(inventory), 'web1')
+
+
+@pytest.mark.parametrize('group_vars, backend_vars, host, variable, words', [
+    ({'vrrp_backends': 'nope'}, None, 'lb1', 'vrrp_backends', 'group nope is not in the inventory'),
+    ({'vrrp_lb_mode': 'nginx'}, None, 'lb1', 'vrrp_lb_mode', "'nginx' is not a load-balancing mode"),
+    ({'vrrp_backend_port': 70000}, None, 'lb1', 'vrrp_backend_port', 'outside 1..65535'),
+    (None, {'ansible_host': 'be-one.example', 'vrrp_address': None}, 'be1', 'vrrp_address', 'no address'),
+])
+def test_bad_balancer_input_names_host_and_variable(inventory, group_vars, backend_vars, host, variable, words):
+    hostvars, groups = _balancers(inventory, group_vars=group_vars, backend_vars=backend_vars)
+    with pytest.raises(PlanError) as exc:
+        plan_from_inventory(['lb'], hostvars, groups)
+    assert str(exc.value).startswith('host %s: %s:' % (host, variable)) and words in str(exc.value)
+
+
+def test_a_balancer_cannot_be_its_own_backend(inventory):
+    hostvars, groups = _balancers(inventory)
+    groups['be'] = ['be1', 'lb2']
+    with pytest.raises(PlanError) as exc:
+        plan_from_inventory(['lb'], hostvars, groups)
+    assert str(exc.value).startswith('host lb2: vrrp_backends:')
+
+
+def test_backends_of_another_family_than_the_vip_are_refused(inventory):
+    hostvars, groups = _balancers(inventory, backend_vars={'ansible_host': None})
+    for i, host in enumerate(groups['be']):
+        hostvars[host]['vrrp_address'] = '2001:db8::%d' % (21 + i)
+    with pytest.raises(PlanError) as exc:
+        plan_from_inventory(['lb'], hostvars, groups)
+    assert 'has an ipv4 address' in str(exc.value) and str(exc.value).startswith('host lb1: vrrp_backends:')
