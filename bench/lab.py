@@ -86,9 +86,10 @@ def enable_bfd(master, backup, timers, weight, log=None):
         return False
     for host, peer in ((master, backup), (backup, master)):
         text = confs[host]
+        values = (_BFD_NAME, vrrp_address(peer), vrrp_address(host), timers['min_rx'], timers['min_tx'],
+                  timers['multiplier'])
         block = ('bfd_instance %s {\n    neighbor_ip %s\n    source_ip %s\n    min_rx %d\n    min_tx %d\n'
-                 '    multiplier %d\n}\n\n' % (_BFD_NAME, vrrp_address(peer), vrrp_address(host),
-                                              timers['min_rx'], timers['min_tx'], timers['multiplier']))
+                 '    multiplier %d\n}\n\n' % values)
         i = text.index('vrrp_instance ')
         text = text[:i] + block + text[i:]
         if host == backup:
@@ -104,7 +105,7 @@ def enable_bfd(master, backup, timers, weight, log=None):
     if log:
         log('BFD session %s between %s and %s (min_rx %d ms, min_tx %d ms, multiplier %d), tracked by %s with '
             'weight -%d reverse' % (_BFD_NAME, master, backup, timers['min_rx'], timers['min_tx'],
-                                     timers['multiplier'], backup, weight))
+                                    timers['multiplier'], backup, weight))
     return True
 
 

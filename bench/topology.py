@@ -111,9 +111,10 @@ def render(data):
     lines = [
         '# Balancer pair: the MASTER balancer frozen, run %s' % data['run_id'], '',
         'Made by `%s` (%s; %s to %s). Four containers of molecule/load_balancer (Debian 13, '
-        'HAProxy on %s and %s, Apache on %s); lab/probe.py to %s every %g ms, timeout %g ms.'
-        % (data['command'], data['git'], data['started'], data.get('finished', '-'), t['master'], t['backup'],
-           ', '.join(t['backends']), t['url'], data['settings']['interval'] * 1000,
+        'keepalived %s and %s on %s and %s, Apache on %s); lab/probe.py to %s every %g ms, timeout %g ms.'
+        % (data['command'], data['git'], data['started'], data.get('finished', '-'),
+           data.get('versions', {}).get('keepalived', '?'), data.get('versions', {}).get('haproxy', 'HAProxy'),
+           t['master'], t['backup'], ', '.join(t['backends']), t['url'], data['settings']['interval'] * 1000,
            data['settings']['timeout'] * 1000), '',
         '| Row | Reps | Outage min / median / max (ms) | Failed probes, median / max | Takeover (journal) '
         'min / median / max (ms) | MDI of the BACKUP (ms) | Target | Verdict |',
@@ -157,6 +158,10 @@ def main(argv=None):
     try:
         molecule('create', log)
         molecule('converge', log)
+        data['versions'] = {'keepalived': lab.keepalived_version(t['master']),
+                            'haproxy': (lab.dexec(t['master'], 'haproxy', '-v', timeout=20).stdout.splitlines()
+                                        or ['?'])[0]}
+        log('keepalived %(keepalived)s, %(haproxy)s' % data['versions'])
         for i in range(1, args.reps + 1):
             steady(t, probe)
             rec = freeze_rep(t, probe, args.interval, args.timeout)

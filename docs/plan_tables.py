@@ -78,9 +78,8 @@ def table(plan, name='web'):
         for h in hosts]
     lbs = [v['load_balancer'] for h in hosts for v in plan['hosts'][h] if 'load_balancer' in v][:1]
     for lb in lbs:
-        peers.append('- balancing (%s) to group %s: %s' % (
-            lb['mode'], lb['backends_group'], ', '.join('%s %s:%d' % (b['name'], b['address'], lb['port'])
-                                                         for b in lb['backends'])))
+        servers = ', '.join('%s %s:%d' % (b['name'], b['address'], lb['port']) for b in lb['backends'])
+        peers.append('- balancing (%s) to group %s: %s' % (lb['mode'], lb['backends_group'], servers))
     return '\n'.join(rows) + '\n\n' + '\n'.join(peers)
 
 

@@ -106,3 +106,10 @@ def test_lvs_mode_config_only_renders_the_plans_virtual_server(rendered, mode, k
 
 def test_haproxy_mode_has_no_virtual_server(rendered):
     assert 'virtual_server' not in rendered['load_balancer/lb1'].read_text()
+
+
+def test_a_bad_lvs_check_path_is_refused_naming_host_and_variable(tmp_path):
+    with pytest.raises(AssertionError) as exc:
+        render(TOP / 'inventories' / 'load_balancer', tmp_path, group='balancers',
+               extra_vars=dict(STAND_IN, vrrp_lb_mode='lvs_nat', keepalived_lvs_check_path='healthz'))
+    assert 'host lb1: keepalived_lvs_check_path: "healthz" is not a URL path' in str(exc.value)
