@@ -53,10 +53,14 @@ need_lab() {
   done
 }
 
-# page served on the VIP, empty if it does not answer
-probe() { curl -s --max-time "$PROBE_TIMEOUT" "http://$VIP/" 2>/dev/null || true; }
+# page served on the VIP, empty if it does not answer (one GET with lab/probe.py's fetch,
+# the prober of every lab check)
+probe() {
+  python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import probe
+print(probe.fetch(sys.argv[2], float(sys.argv[3])) or "")' \
+    "$(dirname "${BASH_SOURCE[0]}")" "http://$VIP/" "$PROBE_TIMEOUT" 2>/dev/null || true
+}
 
-# hosts whose eth0 carries the VIP, one per line
 # the hosts whose container holds the VIP, one a line (lab/vip_holders.py)
 vip_holders() {
   local h pairs=()
