@@ -92,6 +92,11 @@ def vip_holders_module():
     return _load_file_module('bench_lab_vip_holders', ROOT / 'lab' / 'vip_holders.py')
 
 
+def lab_spec_module():
+    """lab/spec.py: what the lab is (its topology from inventories/lab, its host)."""
+    return _load_file_module('bench_lab_spec', ROOT / 'lab' / 'spec.py')
+
+
 def probe_module():
     """lab/probe.py, the lab's VIP prober (the benchmark has no prober of its own)."""
     return _load_file_module('bench_lab_probe', ROOT / 'lab' / 'probe.py')

@@ -21,15 +21,14 @@ import yaml
 
 from bench import core
 
-# The lab's hosts, their containers and the VIP, as inventories/lab (the inventory that
-# make lab deploys) says, not restated here.
+# The lab's hosts, their containers and addresses, and the VIP: the topology of
+# inventories/lab (the inventory make lab deploys) as lab/spec.py reads it for lab.sh too.
 with open(core.LAB_INVENTORY) as _f:
-    _HOSTVARS, _GROUPS = core.lab_hostvars(yaml.safe_load(_f))
-HOSTS = tuple(_GROUPS[core.GROUP])
-VIP = str(_HOSTVARS[HOSTS[0]]['vrrp_vips'][0]).split('/', maxsplit=1)[0]
+    _NETWORK, _SUBNET, _GATEWAY, VIP, _HOSTS = core.lab_spec_module().topology(yaml.safe_load(_f))
+HOSTS = tuple(host for host, _container, _address in _HOSTS)
+_CONTAINERS = dict((host, container) for host, container, _address in _HOSTS)
+_ADDRESSES = dict((host, address) for host, _container, address in _HOSTS)
 URL = 'http://%s/' % VIP
-NETWORK = 'failover-lab'
-IMAGE = 'failover-keepalived-lab:%s' % os.environ.get('LAB_SUITE', 'bookworm')
 START_HINT = 'start it with `make lab`'
 
 BIN = core.ROOT / '.venv' / 'bin'
@@ -43,11 +42,11 @@ class LabError(RuntimeError):
 def container(host):
     """The container of a lab host; a host of another lab (bench/topology.py: Molecule's
     containers) is its container's name."""
-    return _HOSTVARS[host]['ansible_host'] if host in _HOSTVARS else host
+    return _CONTAINERS.get(host, host)
 
 
 def vrrp_address(host):
-    return str(_HOSTVARS[host]['vrrp_address'])
+    return _ADDRESSES[host]
 
 
 # The lab's images (lab/image.sh SUITE) and the Debian release each one is.
@@ -73,15 +72,21 @@ def keepalived_version(host):
     return res.stdout.strip() if res.returncode == 0 else ''
 
 
+KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf'
 _BFD_NAME = 'bench_bfd'
+
+
+def keepalived_conf(host, check=True):
+    """The keepalived.conf deployed on a host ('' when it cannot be read and not check)."""
+    res = dexec(host, 'cat', KEEPALIVED_CONF, timeout=20, check=check)
+    return res.stdout if res.returncode == 0 else ''
 
 
 def enable_bfd(master, backup, timers, weight, log=None):
     """A BFD session between the two hosts in their keepalived.conf, tracked by the
     BACKUP's VRRP instance (weight -WEIGHT reverse: +WEIGHT while the session is down);
     keepalived reloaded. False when it is there already (nothing done)."""
-    confs = dict((h, dexec(h, 'cat', '/etc/keepalived/keepalived.conf', timeout=20, check=True).stdout)
-                 for h in (master, backup))
+    confs = dict((h, keepalived_conf(h)) for h in (master, backup))
     if all(_BFD_NAME in text for text in confs.values()):
         return False
     for host, peer in ((master, backup), (backup, master)):
@@ -96,7 +101,7 @@ def enable_bfd(master, backup, timers, weight, log=None):
             text = text.replace('\n    virtual_ipaddress {', '\n    track_bfd {\n        %s weight -%d reverse\n'
                                 '    }\n    virtual_ipaddress {' % (_BFD_NAME, weight), 1)
         res = subprocess.run(['docker', 'exec', '-i', container(host), 'sh', '-c',
-                              'cat > /etc/keepalived/keepalived.conf'], input=text, capture_output=True,
+                              'cat > %s' % KEEPALIVED_CONF], input=text, capture_output=True,
                              text=True, timeout=30, check=False)
         if res.returncode != 0:
             raise LabError('writing the BFD configuration on %s failed: %s' % (host, res.stderr[-300:]))
@@ -112,8 +117,8 @@ def enable_bfd(master, backup, timers, weight, log=None):
 def deployed_check_timers(host):
     """The vrrp_script timers in the keepalived.conf deployed on a host (the role may have
     raised the plan's to whole seconds), {} when there is none."""
-    res = dexec(host, 'cat', '/etc/keepalived/keepalived.conf', timeout=20)
-    return core.check_timers_of_config(res.stdout) if res.returncode == 0 else {}
+    text = keepalived_conf(host, check=False)
+    return core.check_timers_of_config(text) if text else {}
 
 
 def run(cmd, timeout=60, check=False):

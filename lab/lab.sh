@@ -1,43 +1,49 @@
 #!/usr/bin/env bash
 # The two-host Docker lab behind `make lab`.
 #
-#   lab/lab.sh up        network failover-lab (198.18.77.0/24) + containers
-#                        failover-lab-web1 (198.18.77.11) / -web2 (198.18.77.12),
-#                        systemd as PID 1; idempotent
+#   lab/lab.sh up        the lab's Docker network and one container a host, systemd as
+#                        PID 1; idempotent
 #   lab/lab.sh down      remove the containers and the network
 #   lab/lab.sh status    who holds the VIP, and what http://VIP/ answers
 #   lab/lab.sh failover  stop keepalived on the MASTER, time the takeover,
 #                        start it again, time the preemption
 #
-# Image: failover-keepalived-lab:${LAB_SUITE:-bookworm} (built by lab/image.sh).
-# The lab only ever uses addresses in 198.18.0.0/15.
+# What the lab is comes from lab/spec.py: the hosts, their containers and addresses, the
+# VIP and the network from inventories/lab (the inventory `make lab` deploys: web1
+# 198.18.77.11, web2 198.18.77.12, VIP 198.18.77.69 on failover-lab, 198.18.77.0/24), each
+# container's flags and image from lab/host.yml (Molecule's lab host too), tagged
+# ${LAB_SUITE:-bookworm} (built by lab/image.sh). Only addresses in 198.18.0.0/15.
 set -euo pipefail
 
-NET=failover-lab
-SUBNET=198.18.77.0/24
-GATEWAY=198.18.77.1
-VIP=198.18.77.69
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# lab/spec.py reads YAML: the repo's venv (make venv) has PyYAML, else the python3 on PATH
+PYTHON=${LAB_PYTHON:-$HERE/../.venv/bin/python}
+[ -x "$PYTHON" ] || PYTHON=python3
 SUITE=${LAB_SUITE:-bookworm}
-IMAGE=failover-keepalived-lab:$SUITE
-HOSTS=(web1 web2)
-declare -A IP=([web1]=198.18.77.11 [web2]=198.18.77.12)
 BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-60}     # s, systemd boot in each container
 PROBE_LIMIT=${LAB_PROBE_LIMIT:-15}       # s, each failover/preemption probe
 PROBE_INTERVAL=0.02                      # s between probes
 PROBE_TIMEOUT=0.2                        # s, timeout of each probe
 
-RUN_FLAGS=(
-  --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add NET_RAW
-  --security-opt seccomp=unconfined --security-opt apparmor=unconfined
-  --cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw
-  --tmpfs /run --tmpfs /run/lock --tmpfs /tmp
-  --stop-signal SIGRTMIN+3
-)
+spec() { "$PYTHON" "$HERE/spec.py" "$@"; }
+IMAGE=$(spec image "$SUITE")
+mapfile -t RUN_FLAGS < <(spec run-args)
+[ "${#RUN_FLAGS[@]}" -gt 0 ] || { echo "ERROR: lab/spec.py run-args gave no flags" >&2; exit 1; }
+TOPOLOGY=$(spec topology)
+HOSTS=()
+declare -A IP=() CONTAINER=()
+while read -r kind a b c; do
+  case "$kind" in
+    network) NET=$a SUBNET=$b GATEWAY=$c ;;
+    vip) VIP=$a ;;
+    host) HOSTS+=("$a"); CONTAINER[$a]=$b; IP[$a]=$c ;;
+  esac
+done <<<"$TOPOLOGY"
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-cname() { printf 'failover-lab-%s' "$1"; }
+cname() { printf '%s' "${CONTAINER[$1]}"; }
 
 need_engine() {
   docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh (or make lab)"
@@ -58,14 +64,14 @@ need_lab() {
 probe() {
   python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import probe
 print(probe.fetch(sys.argv[2], float(sys.argv[3])) or "")' \
-    "$(dirname "${BASH_SOURCE[0]}")" "http://$VIP/" "$PROBE_TIMEOUT" 2>/dev/null || true
+    "$HERE" "http://$VIP/" "$PROBE_TIMEOUT" 2>/dev/null || true
 }
 
 # the hosts whose container holds the VIP, one a line (lab/vip_holders.py)
 vip_holders() {
   local h pairs=()
   for h in "${HOSTS[@]}"; do pairs+=("$h=$(cname "$h")"); done
-  python3 "$(dirname "${BASH_SOURCE[0]}")/vip_holders.py" "$VIP" "${pairs[@]}"
+  python3 "$HERE/vip_holders.py" "$VIP" "${pairs[@]}"
 }
 
 # ---------------------------------------------------------------------------
@@ -183,7 +189,7 @@ cmd_status() {
 # PROBE_LIMIT s or FAULT fails. Bounded by probe.py itself.
 probe_move() {
   local out rc=0
-  out=$(python3 "$(dirname "${BASH_SOURCE[0]}")/probe.py" --url "http://$VIP/" --expect "$1" \
+  out=$(python3 "$HERE/probe.py" --url "http://$VIP/" --expect "$1" \
           --within "$PROBE_LIMIT" --fault "$2" --interval "$PROBE_INTERVAL" \
           --timeout "$PROBE_TIMEOUT" --settle 1 --grace 0.1) || rc=$?
   python3 -c 'import json, sys

@@ -33,7 +33,7 @@ VIP=198.18.56.69
 NAMES=(web1 web2)
 PREFIX=failover-vagrant                          # the Vagrantfile's container names
 NETWORK="vagrant_network_$FAILOVER_SUBNET"       # what Vagrant names the private network
-IMAGE=failover-keepalived-lab:bookworm
+IMAGE=$("$REPO/.venv/bin/python" "$REPO/lab/spec.py" image)   # lab/host.yml's, as the Vagrantfile
 PY=python3
 PROBE=$REPO/lab/probe.py
 # Master_Down_Interval of the BACKUP (ms), from the plan of the inventory the Vagrantfile

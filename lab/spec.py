@@ -1,0 +1,125 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the lab is, read from the files that say it, for lab/lab.sh, vagrant/ and bench:
+
+    spec.py run-args          the lab host's `docker run` flags (lab/host.yml), one a line
+    spec.py image [SUITE]     the lab host's image, with SUITE as its tag when given
+    spec.py topology [INV]    the lab of INV (default inventories/lab/hosts.yml):
+                                network NAME SUBNET GATEWAY
+                                vip ADDRESS
+                                host NAME CONTAINER ADDRESS     (one a host, in order)
+
+lab/host.yml is in the keys of Molecule's docker driver (Molecule reads it too:
+molecule/shared/create.yml); a key that this script cannot turn into a flag is an error,
+so that the lab and Molecule never run different containers. The topology is the
+inventory that `make lab` deploys: the hosts of its `web` group, their containers
+(ansible_host) and addresses (vrrp_address), the VIP (the first of vrrp_vips), whose
+prefix is the network's, and the Docker network's name (lab_docker_network).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import ipaddress
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST_FILE = ROOT / 'lab' / 'host.yml'
+INVENTORY = ROOT / 'inventories' / 'lab' / 'hosts.yml'
+GROUP = 'web'
+
+# Keys of lab/host.yml that are not run flags: the image is the last argument of
+# `docker run`, and its CMD is already the command (lab/image.sh).
+NOT_FLAGS = ('image', 'pre_build_image', 'command')
+
+
+class SpecError(ValueError):
+    """A lab file says something this script cannot use."""
+
+
+def load_host(path=HOST_FILE):
+    with open(str(path)) as stream:
+        host = yaml.safe_load(stream)
+    if not isinstance(host, dict) or not host.get('image'):
+        raise SpecError('%s: expected a mapping with an image' % path)
+    return host
+
+
+def run_args(host):
+    """The `docker run` flags of a lab host given in Molecule's docker driver keys."""
+    flags = {
+        'capabilities': lambda v: ['--cap-add=%s' % c for c in v],
+        'security_opts': lambda v: ['--security-opt=%s' % o for o in v],
+        'cgroupns_mode': lambda v: ['--cgroupns=%s' % v],
+        'volumes': lambda v: ['--volume=%s' % m for m in v],
+        'tmpfs': lambda v: ['--tmpfs=%s' % m for m in v],
+        'stop_signal': lambda v: ['--stop-signal=%s' % v],
+    }
+    args = []
+    for key, value in host.items():
+        if key in NOT_FLAGS:
+            continue
+        if key not in flags:
+            raise SpecError('lab/host.yml: no docker run flag for the key %r (known: %s)'
+                            % (key, ', '.join(sorted(flags) + list(NOT_FLAGS))))
+        args.extend(flags[key](value))
+    return args
+
+
+def image(host, suite=None):
+    """The host's image; with suite, the same repository tagged suite."""
+    return host['image'] if not suite else '%s:%s' % (host['image'].rsplit(':', 1)[0], suite)
+
+
+def topology(inventory):
+    """(network, subnet, gateway, vip, [(host, container, address)]) of a lab inventory."""
+    try:
+        web = inventory['all']['children'][GROUP]
+        group_vars = web.get('vars') or {}
+        hosts = []
+        for name, host_vars in web['hosts'].items():
+            merged = dict(group_vars, **(host_vars or {}))
+            hosts.append((name, merged['ansible_host'], str(merged['vrrp_address'])))
+        vip = ipaddress.ip_interface(str(group_vars['vrrp_vips'][0]))
+        network_name = group_vars['lab_docker_network']
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        raise SpecError('lab inventory: group %s needs vars lab_docker_network and vrrp_vips, '
+                        'and hosts with ansible_host and vrrp_address (%s: %s)'
+                        % (GROUP, type(exc).__name__, exc))
+    subnet = vip.network
+    for name, _container, address in hosts:
+        if ipaddress.ip_address(address) not in subnet:
+            raise SpecError('lab inventory: host %s: vrrp_address %s is not in the VIP\'s '
+                            'network %s' % (name, address, subnet))
+    return network_name, str(subnet), str(next(subnet.hosts())), str(vip.ip), hosts
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ['run-args'] and len(argv) == 1:
+            print('\n'.join(run_args(load_host())))
+        elif argv[:1] == ['image'] and len(argv) <= 2:
+            print(image(load_host(), argv[1] if len(argv) == 2 else None))
+        elif argv[:1] == ['topology'] and len(argv) <= 2:
+            with open(argv[1] if len(argv) == 2 else str(INVENTORY)) as stream:
+                network, subnet, gateway, vip, hosts = topology(yaml.safe_load(stream))
+            print('network %s %s %s' % (network, subnet, gateway))
+            print('vip %s' % vip)
+            for host in hosts:
+                print('host %s %s %s' % host)
+        else:
+            print('usage: spec.py run-args | image [SUITE] | topology [INVENTORY]', file=sys.stderr)
+            return 2
+    except (OSError, SpecError, yaml.YAMLError) as exc:
+        print('ERROR: %s' % exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

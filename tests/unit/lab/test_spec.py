@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""lab/spec.py: the one description of a lab host (lab/host.yml) as `docker run` flags,
+and the lab's topology read from inventories/lab, for lab.sh, the Vagrantfile and bench."""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+
+TOP = Path(__file__).resolve().parents[3]
+SCRIPT = TOP / 'lab' / 'spec.py'
+_spec = importlib.util.spec_from_file_location('lab_spec', str(SCRIPT))
+spec = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(spec)
+
+LAB = yaml.safe_load((TOP / 'inventories' / 'lab' / 'hosts.yml').read_text())
+
+
+def test_host_file_gives_the_systemd_container_flags():
+    args = spec.run_args(spec.load_host())
+    for flag in ('--cap-add=SYS_ADMIN', '--cap-add=NET_ADMIN', '--cap-add=NET_RAW',
+                 '--security-opt=seccomp=unconfined', '--cgroupns=host',
+                 '--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw', '--tmpfs=/run',
+                 '--stop-signal=SIGRTMIN+3'):
+        assert flag in args
+    # the image and its command are not flags: docker run IMAGE uses the image's CMD
+    assert not [a for a in args if 'systemd' in a or 'failover-keepalived-lab' in a]
+
+
+def test_every_host_key_becomes_flags_in_order():
+    host = {'image': 'i:t', 'capabilities': ['A', 'B'], 'tmpfs': ['/x'], 'cgroupns_mode': 'host'}
+    assert spec.run_args(host) == ['--cap-add=A', '--cap-add=B', '--tmpfs=/x', '--cgroupns=host']
+
+
+def test_a_molecule_key_without_a_flag_is_an_error_not_dropped():
+    with pytest.raises(spec.SpecError, match="'sysctls'"):
+        spec.run_args({'image': 'i:t', 'sysctls': {'net.ipv4.ip_forward': 1}})
+
+
+def test_image_takes_the_suite_as_tag():
+    host = {'image': 'failover-keepalived-lab:bookworm'}
+    assert spec.image(host) == 'failover-keepalived-lab:bookworm'
+    assert spec.image(host, 'trixie') == 'failover-keepalived-lab:trixie'
+
+
+def test_lab_topology_comes_from_the_lab_inventory():
+    network, subnet, gateway, vip, hosts = spec.topology(LAB)
+    web = LAB['all']['children']['web']
+    assert network == web['vars']['lab_docker_network']
+    assert vip == web['vars']['vrrp_vips'][0].split('/')[0]
+    assert subnet == '198.18.77.0/24' and gateway == '198.18.77.1'
+    assert hosts == [(h, v['ansible_host'], v['vrrp_address']) for h, v in web['hosts'].items()]
+
+
+def test_a_host_outside_the_vip_network_is_refused():
+    lab = copy.deepcopy(LAB)
+    lab['all']['children']['web']['hosts']['web2']['vrrp_address'] = '198.19.1.12'
+    with pytest.raises(spec.SpecError, match='host web2: vrrp_address 198.19.1.12'):
+        spec.topology(lab)
+
+
+def test_a_lab_inventory_without_the_network_name_is_refused():
+    lab = copy.deepcopy(LAB)
+    del lab['all']['children']['web']['vars']['lab_docker_network']
+    with pytest.raises(spec.SpecError, match='lab_docker_network'):
+        spec.topology(lab)
+
+
+def test_cli_prints_the_topology_for_lab_sh(capsys):
+    assert spec.main(['topology']) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == 'network failover-lab 198.18.77.0/24 198.18.77.1'
+    assert lines[1] == 'vip 198.18.77.69'
+    assert lines[2:] == ['host web1 failover-lab-web1 198.18.77.11', 'host web2 failover-lab-web2 198.18.77.12']
+    assert spec.main(['nonsense']) == 2
