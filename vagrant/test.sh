@@ -6,7 +6,7 @@
 #      control showing that the virtualbox/libvirt settings really are validated
 #   2. vagrant up --provider=docker     NODE_COUNT=2 in 198.18.56.0/24; site.yml runs
 #                                       from the Vagrantfile's trigger
-#   3. curl http://198.18.56.69/        answers web1 (the planned MASTER)
+#   3. http://198.18.56.69/             answers web1 (the planned MASTER; lab/probe.py)
 #   4. vagrant halt web1                the VIP moves: web2 answers (time printed)
 #   5. vagrant up web1                  preemption: web1 answers again (time printed)
 #   6. vagrant destroy -f               no container and no network of the lab remains
@@ -71,7 +71,6 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
 docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE missing: run lab/image.sh bookworm"
 [ -x "$REPO/.venv/bin/ansible-playbook" ] || die "no $REPO/.venv/bin/ansible-playbook: run make venv"
 [ -e "$REPO/.collections/ansible_collections/failover/keepalived" ] || die "collection link missing: run make collection"
-command -v curl >/dev/null || die "curl is missing"
 $PY - "$FAILOVER_SUBNET" <<'EOF' || die "FAILOVER_SUBNET $FAILOVER_SUBNET is not inside 198.18.0.0/15"
 import ipaddress, sys
 sys.exit(0 if ipaddress.ip_network(sys.argv[1]).subnet_of(ipaddress.ip_network('198.18.0.0/15')) else 1)
@@ -220,9 +219,9 @@ for n in "${NAMES[@]}"; do
 done
 
 # --- 3. the VIP answers web1 -------------------------------------------------------------
-say "curl http://$VIP/ (expect web1, within 30 s)"
+say "lab/probe.py http://$VIP/ (expect web1, within 30 s)"
 probe web1 30 || die "http://$VIP/ does not answer web1 within 30 s (holders: $(vip_holders)); see: docker exec $PREFIX-web1 journalctl -u keepalived"
-echo "    http://$VIP/ -> $(curl -s --max-time 2 "http://$VIP/")   (VIP on: $(vip_holders))"
+echo "    http://$VIP/ answers web1 after ${P_TOOK} ms   (VIP on: $(vip_holders))"
 [ "$(vip_holders)" = "web1 " ] || die "the VIP should be on web1 only, it is on: $(vip_holders)"
 
 # --- 4. vagrant halt web1 ----------------------------------------------------------------
