@@ -9,8 +9,7 @@
 #                        start it again, time the preemption
 #
 # What the lab is comes from lab/spec.py: the hosts, their containers and addresses, the
-# VIP and the network from inventories/lab (the inventory `make lab` deploys: web1
-# 198.18.77.11, web2 198.18.77.12, VIP 198.18.77.69 on failover-lab, 198.18.77.0/24), each
+# VIP and the network from inventories/lab (the inventory `make lab` deploys), each
 # container's flags and image from lab/host.yml (Molecule's lab host too), tagged
 # ${LAB_SUITE:-bookworm} (built by lab/image.sh). Only addresses in 198.18.0.0/15.
 set -euo pipefail
