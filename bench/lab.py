@@ -17,17 +17,15 @@ import shlex
 import subprocess
 import time
 
-import yaml
-
 from bench import core
 
 # The lab's hosts, their containers and addresses, and the VIP: the topology of
 # inventories/lab (the inventory make lab deploys) as lab/spec.py reads it for lab.sh too.
-with open(core.LAB_INVENTORY) as _f:
-    _NETWORK, _SUBNET, _GATEWAY, VIP, _HOSTS = core.lab_spec_module().topology(yaml.safe_load(_f))
-HOSTS = tuple(host for host, _container, _address in _HOSTS)
-_CONTAINERS = dict((host, container) for host, container, _address in _HOSTS)
-_ADDRESSES = dict((host, address) for host, _container, address in _HOSTS)
+_LAB = core.lab_spec_module().load_topology(core.LAB_INVENTORY)
+VIP = _LAB.vip
+HOSTS = tuple(host for host, _container, _address in _LAB.hosts)
+_CONTAINERS = dict((host, container) for host, container, _address in _LAB.hosts)
+_ADDRESSES = dict((host, address) for host, _container, address in _LAB.hosts)
 URL = 'http://%s/' % VIP
 START_HINT = 'start it with `make lab`'
 

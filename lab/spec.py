@@ -12,7 +12,7 @@
                                 host NAME CONTAINER ADDRESS     (one a host, in order)
 
 lab/host.yml is in the keys of Molecule's docker driver (Molecule reads it too:
-molecule/shared/create.yml); a key that this script cannot turn into a flag is an error,
+.config/molecule/config.yml); a key that this script cannot turn into a flag is an error,
 so that the lab and Molecule never run different containers. The topology is the
 inventory that `make lab` deploys: the hosts of its `web` group, their containers
 (ansible_host) and addresses (vrrp_address), the VIP (the first of vrrp_vips), whose
@@ -21,6 +21,7 @@ prefix is the network's, and the Docker network's name (lab_docker_network).
 
 from __future__ import absolute_import, division, print_function
 
+import collections
 import ipaddress
 import sys
 from pathlib import Path
@@ -35,6 +36,11 @@ GROUP = 'web'
 # Keys of lab/host.yml that are not run flags: the image is the last argument of
 # `docker run`, and its CMD is already the command (lab/image.sh).
 NOT_FLAGS = ('image', 'pre_build_image', 'command')
+
+
+# What lab.sh and bench need of the lab: its Docker network (name, subnet, gateway), the
+# VIP, and (host, container, address) for each host in inventory order.
+Topology = collections.namedtuple('Topology', 'network subnet gateway vip hosts')
 
 
 class SpecError(ValueError):
@@ -75,8 +81,14 @@ def image(host, suite=None):
     return host['image'] if not suite else '%s:%s' % (host['image'].rsplit(':', 1)[0], suite)
 
 
+def load_topology(path=INVENTORY):
+    """The Topology of the lab inventory at path."""
+    with open(str(path)) as stream:
+        return topology(yaml.safe_load(stream))
+
+
 def topology(inventory):
-    """(network, subnet, gateway, vip, [(host, container, address)]) of a lab inventory."""
+    """The Topology of a lab inventory (parsed YAML)."""
     try:
         web = inventory['all']['children'][GROUP]
         group_vars = web.get('vars') or {}
@@ -95,7 +107,7 @@ def topology(inventory):
         if ipaddress.ip_address(address) not in subnet:
             raise SpecError('lab inventory: host %s: vrrp_address %s is not in the VIP\'s '
                             'network %s' % (name, address, subnet))
-    return network_name, str(subnet), str(next(subnet.hosts())), str(vip.ip), hosts
+    return Topology(network_name, str(subnet), str(next(subnet.hosts())), str(vip.ip), hosts)
 
 
 def main(argv=None):
@@ -106,11 +118,10 @@ def main(argv=None):
         elif argv[:1] == ['image'] and len(argv) <= 2:
             print(image(load_host(), argv[1] if len(argv) == 2 else None))
         elif argv[:1] == ['topology'] and len(argv) <= 2:
-            with open(argv[1] if len(argv) == 2 else str(INVENTORY)) as stream:
-                network, subnet, gateway, vip, hosts = topology(yaml.safe_load(stream))
-            print('network %s %s %s' % (network, subnet, gateway))
-            print('vip %s' % vip)
-            for host in hosts:
+            lab = load_topology(argv[1] if len(argv) == 2 else INVENTORY)
+            print('network %s %s %s' % (lab.network, lab.subnet, lab.gateway))
+            print('vip %s' % lab.vip)
+            for host in lab.hosts:
                 print('host %s %s %s' % host)
         else:
             print('usage: spec.py run-args | image [SUITE] | topology [INVENTORY]', file=sys.stderr)

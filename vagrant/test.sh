@@ -33,7 +33,6 @@ VIP=198.18.56.69
 NAMES=(web1 web2)
 PREFIX=failover-vagrant                          # the Vagrantfile's container names
 NETWORK="vagrant_network_$FAILOVER_SUBNET"       # what Vagrant names the private network
-IMAGE=$("$REPO/.venv/bin/python" "$REPO/lab/spec.py" image)   # lab/host.yml's, as the Vagrantfile
 PY=python3
 PROBE=$REPO/lab/probe.py
 # Master_Down_Interval of the BACKUP (ms), from the plan of the inventory the Vagrantfile
@@ -68,8 +67,9 @@ timing() { TIMINGS+=("$(printf '%-42s %s' "$1" "$2")"); }
 # --- pre-flight ------------------------------------------------------------------------
 command -v vagrant >/dev/null || die "vagrant is not installed (make vagrant-test installs it with apt)"
 docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
-docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE missing: run lab/image.sh bookworm"
 [ -x "$REPO/.venv/bin/ansible-playbook" ] || die "no $REPO/.venv/bin/ansible-playbook: run make venv"
+IMAGE=$("$REPO/.venv/bin/python" "$REPO/lab/spec.py" image) || die "lab/spec.py image failed"  # as the Vagrantfile
+docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE missing: run lab/image.sh bookworm"
 [ -e "$REPO/.collections/ansible_collections/failover/keepalived" ] || die "collection link missing: run make collection"
 $PY - "$FAILOVER_SUBNET" <<'EOF' || die "FAILOVER_SUBNET $FAILOVER_SUBNET is not inside 198.18.0.0/15"
 import ipaddress, sys
