@@ -2,8 +2,9 @@
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What is in a file on the managed host, as the roles compare it with what they would
-write: used by the modules host_state (which reads) and files (which writes), so both
-describe a file the same way."""
+write: used by the modules host_state (which reads) and files (which writes), and by the
+files action on the controller (which skips the files host_state found in place), so all
+three describe a file the same way."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,6 +15,10 @@ import hashlib
 import os
 import pwd
 import stat
+
+
+# What the files module gives a file unless told otherwise.
+FILE_DEFAULTS = {'owner': 'root', 'group': 'root', 'mode': '0644'}
 
 
 def _name(lookup, number):
@@ -47,3 +52,18 @@ def file_state(path):
         return state
     state['checksum'] = digest.hexdigest()
     return state
+
+
+def checksum_of(data):
+    """The SHA-1 of bytes, as file_state reports a file's content."""
+    return hashlib.sha1(data).hexdigest()
+
+
+def file_need(state, checksum, owner, group, mode):
+    """What a file needs to become the given one: 'write' (its content), 'attributes'
+    (owner, group or mode) or None (in place). state: file_state()'s answer."""
+    if not state or not state.get('exists') or state.get('checksum') != checksum:
+        return 'write'
+    if (state.get('owner'), state.get('group'), state.get('mode')) != (owner, group, mode):
+        return 'attributes'
+    return None

@@ -72,6 +72,20 @@ options:
     description: Mode of the parent directories the module creates.
     type: str
     default: "0755"
+  host_state:
+    description:
+      - What M(failover.keepalived.host_state) reported of these files earlier in the run
+        (its RV(failover.keepalived.host_state#module:files)). Every file it shows in place
+        (its checksum, owner, group and mode are the ones given) is left out on the
+        controller; when every file is in place, the task reports no change without
+        contacting the host at all.
+      - The roles read their files with host_state first and pass its answer here, so a
+        converged host costs no round trip for its files, and each file is described once
+        (path, content, owner, group, mode) for the read, the skip and the write.
+      - Leave it out, or give a host_state answer older than a change of the files, and
+        the module compares on the host, as it always does.
+    type: dict
+    version_added: "0.2.0"
 attributes:
   check_mode:
     support: full
@@ -115,6 +129,20 @@ EXAMPLES = r'''
         validate: keepalived --config-test=%s
   become: true
 
+- name: Read the Apache settings, then write them only when they are not in place
+  failover.keepalived.host_state:
+    files: [/etc/apache2/conf-enabled/failover-keepalived.conf]
+  become: true
+  register: apache_host
+
+- name: Write the Apache settings (no round trip when host_state found them in place)
+  failover.keepalived.files:
+    files:
+      - path: /etc/apache2/conf-enabled/failover-keepalived.conf
+        content: "{{ lookup('ansible.builtin.template', 'failover-keepalived.conf.j2') }}"
+    host_state: "{{ apache_host.files }}"
+  become: true
+
 - name: Write a script only if the shell accepts it
   failover.keepalived.files:
     files:
@@ -129,7 +157,8 @@ RETURN = r'''
 files:
   description: >-
     Every path of O(files): C(written) when its content was (or in check mode would be)
-    replaced, C(attributes) when only owner, group or mode changed, C(unchanged) otherwise.
+    replaced, C(attributes) when only owner, group or mode changed, C(unchanged) otherwise
+    (also when O(host_state) showed it in place).
   returned: always
   type: dict
   sample:
@@ -137,14 +166,18 @@ files:
     /var/www/html/index.html: unchanged
 '''
 
-import hashlib
 import os
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 
-from ansible_collections.failover.keepalived.plugins.module_utils.host_files import file_state
+from ansible_collections.failover.keepalived.plugins.module_utils.host_files import (
+    FILE_DEFAULTS,
+    checksum_of,
+    file_need,
+    file_state,
+)
 
 MAX_DIFF_BYTES = 64 * 1024
 
@@ -180,11 +213,7 @@ def _plan(spec):
     """What the file of spec needs: 'write' (content), 'attributes' or None."""
     state = file_state(spec['path'])
     data = to_bytes(_content(spec), errors='surrogate_or_strict')
-    if not state['exists'] or state.get('checksum') != hashlib.sha1(data).hexdigest():
-        return 'write', state, data
-    if (state['owner'], state['group'], state['mode']) != (spec['owner'], spec['group'], spec['mode']):
-        return 'attributes', state, data
-    return None, state, data
+    return file_need(state, checksum_of(data), spec['owner'], spec['group'], spec['mode']), state, data
 
 
 def _set_attributes(module, spec, path, changed=False):
@@ -227,14 +256,16 @@ def main():
                 path=dict(type='path', required=True),
                 content=dict(type='str', no_log=False),
                 secret_content=dict(type='str', no_log=True),
-                owner=dict(type='str', default='root'),
-                group=dict(type='str', default='root'),
-                mode=dict(type='str', default='0644'),
+                owner=dict(type='str', default=FILE_DEFAULTS['owner']),
+                group=dict(type='str', default=FILE_DEFAULTS['group']),
+                mode=dict(type='str', default=FILE_DEFAULTS['mode']),
                 validate=dict(type='str'),
                 diff=dict(type='bool', default=True),
             ), mutually_exclusive=[('content', 'secret_content')],
                 required_one_of=[('content', 'secret_content')]),
             directory_mode=dict(type='str', default='0755'),
+            # read by the action plugin on the controller (plugins/action/files.py)
+            host_state=dict(type='dict'),
         ),
         supports_check_mode=True,
     )

@@ -118,6 +118,14 @@ packages:
   returned: always
   type: dict
   sample: {keepalived: true, curl: false}
+missing_packages:
+  description: The names of O(packages) that are not installed, in the order given (what
+    a role still has to install).
+  returned: always
+  type: list
+  elements: str
+  sample: [curl]
+  version_added: "0.2.0"
 versions:
   description: Every name of O(packages), with its installed version as the package
     manager gives it (epoch and Debian revision included), or null when it is not
@@ -238,6 +246,7 @@ def main():
         changed=False,
         files=dict((path, file_state(path)) for path in params['files']),
         packages=dict((name, name in installed) for name in params['packages']),
+        missing_packages=[name for name in params['packages'] if name not in installed],
         versions=dict((name, installed.get(name)) for name in params['packages']),
         services=service_states(module, params['services']),
         users=dict((name, user_exists(name)) for name in params['users']),

@@ -75,6 +75,7 @@ def test_packages_installed_per_dpkg_and_missing_ones_false(monkeypatch, result)
                        {'dpkg-query': (1, out)})
     out = result()
     assert out['packages'] == {'keepalived': True, 'curl': True, 'apache2': False, 'nftables': False}
+    assert out['missing_packages'] == ['apache2', 'nftables']
     # the version of what is installed: the keepalived role reads whether sub-second
     # health checks are possible from it
     assert out['versions'] == {'keepalived': '1:2.2.7-1+b2', 'curl': '7.88.1-10', 'apache2': None,
