@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters over the VRRP plan, for templates; the logic lives in module_utils."""
+"""Filters over the VRRP plan, for templates; the plan itself is computed in
+plugin_utils/vrrp_plan.py, as for the vrrp_plan module."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -35,12 +35,12 @@ description:
     the next free VRID up when another group on the same L2 has that one, see the notes);
     C(vrrp_mode) (C(single): one instance for all VIPs, as the seed; C(spread): one
     instance per VIP, MASTERs rotated over the members in inventory order; default C(single));
-    C(vrrp_profile) (timer profile: C(seed), the seed's VRRPv2 with one advert a second
-    and a health check a second, fall 2; or C(fast), VRRPv3 with 0.02 s adverts and a
-    health check every 0.1 s, fall 2: a frozen MASTER is replaced in about 0.08 s;
-    default C(seed));
-    C(vrrp_advert_int) (seconds, default the profile's: 1 for seed; sub-second needs version 3);
-    C(vrrp_version) (2 or 3; default the profile's: 2 for seed, 3 for fast; always 3 for IPv6);
+    C(vrrp_profile) (timer profile, default C(seed), the seed's timers;
+    C(seed): VRRPv2, advert_int 1 s, health check every 1 s, timeout 1 s, fall 2, rise 2;
+    or C(fast): VRRPv3, advert_int 0.02 s, health check every 0.1 s, timeout 0.25 s,
+    fall 2, rise 2, where a frozen MASTER is replaced in about 0.08 s);
+    C(vrrp_advert_int) (seconds, default the profile's; sub-second needs version 3);
+    C(vrrp_version) (2 or 3, default the profile's; always 3 for IPv6);
     C(vrrp_priority_base) (default 101); C(vrrp_priority_step) (default 1);
     C(vrrp_unicast) (default true); C(vrrp_nopreempt) (default false; all states BACKUP);
     C(vrrp_instance_name) (default C(vi_GROUP)); C(vrrp_sync_group) (default false: put
@@ -69,9 +69,10 @@ options:
       - The inventory groups to plan, in order.
       - Each item is a group name, whose settings are read from its members' C(vrrp_*)
         variables, or a dict with C(name) and any of the group-level settings without the
-        C(vrrp_) prefix (C(vips), C(interface), C(vrid), C(mode), C(advert_int),
+        C(vrrp_) prefix (C(vips), C(interface), C(vrid), C(mode), C(profile), C(advert_int),
         C(version), C(priority_base), C(priority_step), C(unicast), C(nopreempt),
-        C(instance_name), C(sync_group), C(master)), which win over the members' variables; a dict
+        C(instance_name), C(sync_group), C(master), C(backends), C(backend_port),
+        C(lb_mode)), which win over the members' variables; a dict
         may also give C(members), a list of host names, instead of the group's hosts.
       - A host in two groups gets the instances of both.
     type: list
