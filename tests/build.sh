@@ -166,6 +166,44 @@ else
   fail "the plan of the dynamic inventory's group failed:"; printf '    %s\n' "$out" | tail -30 >&2
 fi
 
+# --- the release notes of the version being made ----------------------------------------
+# antsibull-changelog release on a copy (the work tree's changelog is cut at release time,
+# not by a test): the notes of galaxy.yml's version must list as new every module whose
+# version_added is that version (and no other), from the fragments and the plugins' docs.
+echo "==> antsibull-changelog release $version (on a copy)"
+REL="$WORK/release/ansible_collections/failover/keepalived"
+mkdir -p "$(dirname "$REL")"
+cp -r "$INSTALLED" "$REL"
+rm -rf "$REL/changelogs" && cp -r "$ROOT/changelogs" "$REL/changelogs" && cp "$ROOT/galaxy.yml" "$REL/"
+if ! out=$(cd "$REL" && ANSIBLE_COLLECTIONS_PATH="$WORK/release" antsibull-changelog release 2>&1); then
+  fail "antsibull-changelog release failed:"; printf '    %s\n' "$out" | tail -20 >&2
+elif python - "$REL" "$version" >"$WORK/release.check" 2>&1 <<'EOF'
+import pathlib, re, sys, yaml
+root, version = pathlib.Path(sys.argv[1]), sys.argv[2]
+notes = root.joinpath('CHANGELOG.rst').read_text()
+parts = notes.split('\nv%s\n' % version, 1)
+if len(parts) < 2:
+    sys.exit('CHANGELOG.rst has no section v%s' % version)
+section = re.split(r'\nv[0-9][^\n]*\n=+\n', parts[1], maxsplit=1)[0]
+listed = set(re.findall(r'^- failover\.keepalived\.(\w+) - ', section.split('New Modules', 1)[1], re.M)) \
+    if 'New Modules' in section else set()
+new = set()
+quotes = "'" * 3
+for path in root.joinpath('plugins', 'modules').glob('*.py'):
+    text = path.read_text()
+    start = text.index('DOCUMENTATION = r' + quotes) + len('DOCUMENTATION = r' + quotes)
+    if str(yaml.safe_load(text[start:text.index(quotes, start)]).get('version_added')) == version:
+        new.add(path.stem)
+if listed != new:
+    sys.exit('New Modules of v%s: %s; version_added says %s' % (version, sorted(listed), sorted(new)))
+print('v%s: new modules %s' % (version, ', '.join(sorted(new)) or 'none'))
+EOF
+then
+  sed 's/^/    /' "$WORK/release.check"
+else
+  fail "the release notes of $version are wrong:"; sed 's/^/    /' "$WORK/release.check" >&2
+fi
+
 # --- the execution environment's build context ------------------------------------------
 # ansible-builder create (offline: it only writes the context) with the tarball just built
 # where execution-environment.yml takes it from.

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: files
 short_description: Write several small files in one round trip, all or none
-version_added: "0.3.0"
+version_added: "0.2.0"
 description:
   - Puts each file of O(files) in place with the given content, owner, group and mode,
     creating missing parent directories. A file whose content, owner, group and mode are
