@@ -64,6 +64,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vie
     group_summaries,
     host_views,
     master_down_interval,
+    rollout,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.inventory import (
     Inventory,
@@ -118,9 +119,10 @@ def plan_groups(groups, others=None, order=None):
       groups); groups not in it come after, in the order given. Default: as given.
 
     Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]},
-    'vrid_moves': [{group, instance, vrid, derived, taken_by}]}: vrid_moves lists the
-    deployed instances whose derived VRID is not their first candidate derived_vrid()
-    because the group taken_by holds that one on their L2.
+    'vrid_moves': [{group, instance, vrid, derived, taken_by}], 'rollout': {backups,
+    masters, balancers, backends}}: vrid_moves lists the deployed instances whose derived
+    VRID is not their first candidate derived_vrid() because the group taken_by holds that
+    one on their L2; rollout names the hosts of each step of a rolling deploy (views.rollout).
     """
     require_netaddr()
     others = list(others or ())
@@ -139,4 +141,5 @@ def plan_groups(groups, others=None, order=None):
     check_vrid_conflicts(vrid_instances, deployed, len(instances))
     hosts = host_views(deployed.values())
     sync_groups = add_sync_groups(deployed.values(), hosts)
-    return {'groups': group_summaries(deployed.values(), sync_groups), 'hosts': hosts, 'vrid_moves': moves}
+    return {'groups': group_summaries(deployed.values(), sync_groups), 'hosts': hosts, 'vrid_moves': moves,
+            'rollout': rollout(hosts)}

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The plan's output: each host's view of its instances (what the keepalived role
-renders), the groups' summaries and their sync groups.
+renders), the groups' summaries and their sync groups, and the order of a rolling deploy.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -138,14 +138,34 @@ def _sync_groups(group):
 
 
 def group_summaries(groups, sync_groups):
-    """plan['groups']: per group its members, instances and, with vrrp_sync_group, its
-    sync groups."""
+    """plan['groups']: per group its members, instances, the names of its backends
+    (vrrp_backends; empty without) and, with vrrp_sync_group, its sync groups."""
     out = {}
     for group in groups:
         summary = out[group.name] = {
             'members': group.member_names,
             'instances': [inst.summary() for inst in group.instances],
+            'backends': group.load_balancer.backend_names if group.load_balancer else [],
         }
         if group.name in sync_groups:
             summary['sync_groups'] = sync_groups[group.name]
+    return out
+
+
+def rollout(hosts):
+    """plan['rollout'], who a rolling deploy changes when, from the host views (in plan
+    order, the order hosts are first seen): backups, the hosts that are MASTER of no
+    instance, which go first; masters, the others; balancers, the hosts whose views have
+    a load_balancer; backends, the backends of every load balancer, each once."""
+    out = {'backups': [], 'masters': [], 'balancers': [], 'backends': []}
+    seen_backends = set()
+    for host, views in hosts.items():
+        out['masters' if any(v['state'] == 'MASTER' for v in views) else 'backups'].append(host)
+        balancing = [v['load_balancer'] for v in views if 'load_balancer' in v]
+        if balancing:
+            out['balancers'].append(host)
+        for backend in (b['name'] for lb in balancing for b in lb['backends']):
+            if backend not in seen_backends:
+                seen_backends.add(backend)
+                out['backends'].append(backend)
     return out

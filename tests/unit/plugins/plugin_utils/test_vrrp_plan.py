@@ -89,6 +89,7 @@ def test_two_hosts_give_seed_priorities(inventory):
         'instances': [{'name': 'vi_web', 'family': 'ipv4', 'version': 2, 'vrid': 77,
                        'vips': ['192.168.56.69/32'],
                        'priorities': {'web1': 101, 'web2': 100}}],
+        'backends': [],
     }}
     assert 'sync_group' not in web1 and 'sync_group' not in plan['groups']['web']
 
