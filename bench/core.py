@@ -75,15 +75,16 @@ def _load_file_module(name, path):
 
 
 def vrrp_plan():
-    """plugins/plugin_utils/vrrp_plan.py, imported as the collection's module when the
-    collection is on sys.path (make collection), else from its file (it is plain Python)."""
+    """plugins/plugin_utils/vrrp_plan.py, imported as the collection's module (it imports
+    its private package _vrrp_plan by the collection's name, so it cannot be loaded from
+    its file alone): the collection is on sys.path after make collection."""
     collections = ROOT / '.collections'
     if collections.is_dir() and str(collections) not in sys.path:
         sys.path.insert(0, str(collections))
     try:
         from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as mod
-    except ImportError:
-        mod = _load_file_module('bench_vrrp_plan', ROOT / 'plugins' / 'plugin_utils' / 'vrrp_plan.py')
+    except ImportError as exc:
+        raise ImportError('the collection is not importable (%s): run make collection' % exc) from exc
     return mod
 
 

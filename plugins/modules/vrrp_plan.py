@@ -171,13 +171,15 @@ plan:
   type: dict
   contains:
     groups:
-      description: Per group, its members and its instances (name, family, version, vrid,
-        vips and the priority of each member); with C(vrrp_sync_group), also
-        C(sync_groups), a dict of sync group name to its instance names.
+      description: Per group, its members, its instances (name, family, version, vrid,
+        vips and the priority of each member) and C(backends), the host names of its
+        C(vrrp_backends) group in inventory order (empty without C(vrrp_backends)); with
+        C(vrrp_sync_group), also C(sync_groups), a dict of sync group name to its
+        instance names.
       type: dict
       sample: {"web": {"members": ["web1", "web2"], "instances": [{"name": "vi_1",
         "family": "ipv4", "version": 2, "vrid": 77, "vips": ["192.168.56.69/32"],
-        "priorities": {"web1": 101, "web2": 100}}]}}
+        "priorities": {"web1": 101, "web2": 100}}], "backends": []}}
     hosts:
       description: Per host, the list of its VRRP instances, each as in RV(instances).
       type: dict
@@ -191,6 +193,32 @@ plan:
       type: list
       elements: dict
       sample: [{"group": "db", "instance": "vi_db", "vrid": 78, "derived": 77, "taken_by": "web"}]
+    rollout:
+      description: >-
+        Who a rolling deploy changes when, as the plan's hosts (in the order the plan first
+        sees them): C(backups), the hosts that are MASTER of no instance (every host with
+        C(vrrp_nopreempt)); C(masters), the hosts that are MASTER of at least one;
+        C(balancers), the hosts with a RV(instances[].load_balancer); C(backends), the
+        backends of every load balancer, each once.
+      type: dict
+      contains:
+        backups:
+          description: The hosts whose instances are all BACKUP.
+          type: list
+          elements: str
+        masters:
+          description: The hosts that are MASTER of at least one instance.
+          type: list
+          elements: str
+        balancers:
+          description: The hosts with a load balancer (C(vrrp_backends)).
+          type: list
+          elements: str
+        backends:
+          description: The host names of the load balancers' backends, in order, each once.
+          type: list
+          elements: str
+      sample: {"backups": ["lb2"], "masters": ["lb1"], "balancers": ["lb1", "lb2"], "backends": ["web1", "web2"]}
 instances:
   description: The VRRP instances of the host the task ran for.
   returned: success

@@ -334,7 +334,7 @@ def test_plan_scaling_in_process_only():
     rows = scale.plan_scaling(sizes=(10, 20), repeats=2, playbook=False, log=lambda text: None)
     assert [r['hosts'] for r in rows] == [10, 20]
     assert all(0 <= r['vrid_check_s'] <= r['inproc_min_s'] * 2 for r in rows)
-    assert core.vrrp_plan()._check_vrid_conflicts.__name__ == '_check_vrid_conflicts'  # restored
+    assert core.vrrp_plan().check_vrid_conflicts.__name__ == 'check_vrid_conflicts'  # restored
 
 
 def test_synthetic_inventory_plans_in_benchmark_range():

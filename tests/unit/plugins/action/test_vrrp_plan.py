@@ -15,6 +15,7 @@ from ansible.playbook.task import Task
 
 from ansible_collections.failover.keepalived.plugins.action.vrrp_plan import ActionModule
 from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as vp
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan import values as plan_values
 
 
 def _action(args):
@@ -96,7 +97,7 @@ def test_group_not_in_inventory_fails(inventory):
 
 def test_missing_netaddr_fails_without_bad_host(inventory, monkeypatch):
     hostvars, groups = inventory()
-    monkeypatch.setattr(vp, 'netaddr', None)
+    monkeypatch.setattr(plan_values, 'netaddr', None)
     result = _action({'groups': ['web']}).run(task_vars=_task_vars(hostvars, groups))
     assert result['failed'] is True
     assert 'pip install netaddr' in result['msg']

@@ -17,6 +17,7 @@ from ansible_collections.failover.keepalived.plugins.filter.vrrp import (
     vrrp_plan,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as vp
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan import values as plan_values
 
 
 def test_filter_module_exports_the_three_filters():
@@ -95,7 +96,7 @@ def test_vrrp_plan_bad_input_raises_filter_error_naming_host_and_variable(invent
 
 def test_vrrp_plan_without_netaddr_raises_filter_error(inventory, monkeypatch):
     hostvars, groups = inventory()
-    monkeypatch.setattr(vp, 'netaddr', None)
+    monkeypatch.setattr(plan_values, 'netaddr', None)
     with pytest.raises(AnsibleFilterError, match='vrrp_plan: .*pip install netaddr'):
         vrrp_filters.vrrp_plan(['web'], hostvars, groups)
 

@@ -20,15 +20,20 @@ import pytest
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     PROFILES,
     PlanError,
-    _first_l2_pair,
-    _reserved_address,
-    _same_l2,
     derived_vrid,
     master_down_interval,
     parse_ip,
     plan_from_inventory,
     plan_groups,
     vip_to_cidr,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+    reserved_address as _reserved_address,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import Instance
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vrids import (
+    first_l2_pair as _first_l2_pair,
+    same_l2 as _same_l2,
 )
 
 
@@ -84,6 +89,7 @@ def test_two_hosts_give_seed_priorities(inventory):
         'instances': [{'name': 'vi_web', 'family': 'ipv4', 'version': 2, 'vrid': 77,
                        'vips': ['192.168.56.69/32'],
                        'priorities': {'web1': 101, 'web2': 100}}],
+        'backends': [],
     }}
     assert 'sync_group' not in web1 and 'sync_group' not in plan['groups']['web']
 
@@ -770,12 +776,12 @@ def _random_bucket(rnd, size):
     for k in range(size):
         hosts = rnd.sample(['h%d' % i for i in range(12 * size)], rnd.randint(2, 3))
         prefix = rnd.choice([24, 28, 32])
-        same.append({
-            'name': 'vi_%d' % k, 'family': 'ipv4', 'interface': rnd.choice(['eth0', 'eth1']),
-            'members': hosts,
-            'vips': ['198.18.%d.%d/%d' % (rnd.randint(0, 15), rnd.randint(1, 254), prefix)],
-            'addresses': dict((h, '198.18.%d.%d' % (rnd.randint(0, 15), rnd.randint(1, 254))) for h in hosts),
-        })
+        same.append(Instance(
+            name='vi_%d' % k, group=None, family='ipv4', interface=rnd.choice(['eth0', 'eth1']),
+            members=hosts,
+            vips=['198.18.%d.%d/%d' % (rnd.randint(0, 15), rnd.randint(1, 254), prefix)],
+            addresses=dict((h, '198.18.%d.%d' % (rnd.randint(0, 15), rnd.randint(1, 254))) for h in hosts),
+        ))
     return same
 
 

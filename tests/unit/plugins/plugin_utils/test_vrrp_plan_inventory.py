@@ -14,6 +14,7 @@ derived_vrid('api179'), derived_vrid('db136') == 106.
 
 from __future__ import absolute_import, division, print_function
 
+import copy
 import random
 
 import netaddr
@@ -22,11 +23,14 @@ import pytest
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     VRID_MAX,
     PlanError,
-    _assign_vrids,
-    _same_l2,
     derived_vrid,
     plan_from_inventory,
     plan_groups,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import Instance
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vrids import (
+    assign_vrids as _assign_vrids,
+    same_l2 as _same_l2,
 )
 
 
@@ -324,15 +328,15 @@ def test_the_plan_of_many_groups_keeps_every_derived_vrid_as_today(inventory):
     assert all(_vrid(plan, name) == derived_vrid(name) for name in groups)
 
 
-# --- the index of _assign_vrids against a pairwise search -------------------------------
+# --- the index of assign_vrids against a pairwise search -------------------------------
 
 def _l2(inst):
     nets = []
-    for vip in inst['vips']:
+    for vip in inst.vips:
         net = netaddr.IPNetwork(vip)
         if net.prefixlen != 32:
             nets.append((net.prefixlen, net.first))
-    return nets, [int(netaddr.IPAddress(a)) for a in inst['addresses'].values()]
+    return nets, [int(netaddr.IPAddress(a)) for a in inst.addresses.values()]
 
 
 def _random_instances(rnd, size):
@@ -341,16 +345,22 @@ def _random_instances(rnd, size):
         hosts = rnd.sample(['h%d' % i for i in range(4 * size)], rnd.randint(2, 3))
         explicit = rnd.random() < 0.3
         derived = rnd.choice([7, 8, 9])
-        inst = {
-            'name': 'vi_%d' % k, 'group': 'g%d' % k, 'spec': 'vi_%d' % k, 'family': 'ipv4',
-            'interface': rnd.choice(['eth0', 'eth1']), 'members': hosts,
-            'vips': ['198.18.%d.%d/%d' % (rnd.randint(0, 3), rnd.randint(1, 254), rnd.choice([24, 28, 32]))],
-            'addresses': dict((h, '198.18.%d.%d' % (rnd.randint(0, 3), rnd.randint(1, 254))) for h in hosts),
-            'vrid': rnd.choice([7, 8, 9]) if explicit else derived, 'derived': None if explicit else derived,
-        }
-        inst['l2'] = _l2(inst)
+        inst = Instance(
+            name='vi_%d' % k, group='g%d' % k, claim_name='vi_%d' % k, family='ipv4',
+            interface=rnd.choice(['eth0', 'eth1']), members=hosts,
+            vips=['198.18.%d.%d/%d' % (rnd.randint(0, 3), rnd.randint(1, 254), rnd.choice([24, 28, 32]))],
+            addresses=dict((h, '198.18.%d.%d' % (rnd.randint(0, 3), rnd.randint(1, 254))) for h in hosts),
+            vrid=rnd.choice([7, 8, 9]) if explicit else derived, candidate=None if explicit else derived,
+        )
+        inst.l2 = _l2(inst)
         out.append(inst)
     return out
+
+
+def _with_vrid(inst, vrid):
+    placed = copy.copy(inst)
+    placed.vrid = vrid
+    return placed
 
 
 @pytest.mark.parametrize('seed', range(30))
@@ -358,14 +368,14 @@ def test_indexed_vrid_assignment_equals_a_pairwise_one(seed):
     rnd = random.Random(seed)
     instances = _random_instances(rnd, rnd.randint(2, 14))
     expected = {}
-    placed = [i for i in instances if i['derived'] is None]
+    placed = [i for i in instances if i.candidate is None]
     for inst in instances:
-        if inst['derived'] is None:
+        if inst.candidate is None:
             continue
-        taken = set(p['vrid'] for p in placed if _same_l2(p, inst))
-        vrid = next((v - 1) % VRID_MAX + 1 for v in range(inst['derived'], inst['derived'] + VRID_MAX)
+        taken = set(p.vrid for p in placed if _same_l2(p, inst))
+        vrid = next((v - 1) % VRID_MAX + 1 for v in range(inst.candidate, inst.candidate + VRID_MAX)
                     if (v - 1) % VRID_MAX + 1 not in taken)
-        expected[inst['name']] = vrid
-        placed.append(dict(inst, vrid=vrid))
-    _assign_vrids(instances, set(), {})
-    assert dict((i['name'], i['vrid']) for i in instances if i['derived'] is not None) == expected
+        expected[inst.name] = vrid
+        placed.append(_with_vrid(inst, vrid))
+    _assign_vrids(instances, {})
+    assert dict((i.name, i.vrid) for i in instances if i.candidate is not None) == expected

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A group's VRRP instances (keepalived's vrrp_instance): one per VridClaim and address
+family; for a deployed group with its VRRP version and every member's priority.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+    PRIORITY_MAX,
+    PRIORITY_MIN,
+    V2_ADVERT_MAX,
+    V3_ADVERT_MAX,
+    PlanError,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+    check_vips,
+    vip_entries,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vrids import (
+    l2_keys,
+    vrid_claims,
+)
+
+
+class Instance:
+    """One VRRP instance: one address family of a group's VridClaim.
+
+    Every instance has what the VRID settling and check read: its name, group (name),
+    claim_name (its twins of the other family share it), family, vrid, vrid_source,
+    candidate (see VridClaim), vips (CIDR), members (names), addresses (member -> address
+    of the family), interface and l2 (vrids.l2_keys). An instance of a deployed group also
+    has its version, priorities (member -> priority), sync_slot (its VIP entry's rotation
+    slot, 1..N, in spread mode) and load_balancer (the plan's dict, or None); they stay
+    None for a group this run does not deploy.
+    """
+
+    __slots__ = ('name', 'group', 'family', 'vips', 'members', 'addresses', 'interface',
+                 'claim_name', 'vrid', 'vrid_source', 'candidate', 'l2',
+                 'version', 'priorities', 'sync_slot', 'load_balancer')
+
+    def __init__(self, name, group, family, vips, members, addresses, interface,
+                 claim_name=None, vrid=None, vrid_source=None, candidate=None, l2=None):
+        self.name = name
+        self.group = group
+        self.family = family
+        self.vips = vips
+        self.members = members
+        self.addresses = addresses
+        self.interface = interface
+        self.claim_name = claim_name
+        self.vrid = vrid
+        self.vrid_source = vrid_source
+        self.candidate = candidate
+        self.l2 = l2
+        self.version = None
+        self.priorities = None
+        self.sync_slot = None
+        self.load_balancer = None
+
+    def summary(self):
+        """The instance as plan['groups'][group]['instances'] lists it."""
+        return {'name': self.name, 'family': self.family, 'version': self.version,
+                'vrid': self.vrid, 'vips': self.vips, 'priorities': self.priorities}
+
+
+def instances_of_group(group):
+    """The instances of a group this run deploys, its VIPs checked against its members."""
+    entries = vip_entries(group)
+    preferred = _preferred_index(group)
+    check_vips(group, entries)
+    return build_instances(group, entries, preferred)
+
+
+def _preferred_index(group):
+    """Where the MASTER rotation starts: the member named by vrrp_master (a planned
+    switchover), else the first member in inventory order."""
+    if group.settings['master'] is None:
+        return 0
+    names = group.member_names
+    host, var = group.sources['master']
+    if group.settings['master'] not in names:
+        raise PlanError(host, var, '%r is not a member of this group (%s)'
+                        % (group.settings['master'], ', '.join(names)))
+    return names.index(group.settings['master'])
+
+
+def build_instances(group, entries, preferred=None):
+    """The group's instances: each of its VridClaims split by address family.
+
+    preferred: for a group this run deploys, the index of the member whose turn as MASTER
+    comes first (its instances get a version, priorities and sync slot); None for a group
+    that is only read for its VRIDs.
+    """
+    members = group.members
+    instances = []
+    for claim in vrid_claims(group, entries):
+        for family, suffix, vips in _split_by_family(claim.addresses):
+            if any(family not in m.addresses for m in members):
+                # not reached for a deployed group: check_vips named the member already
+                raise PlanError(group.name, 'groups[%s]' % group.name, 'a member without a %s address' % family)
+            inst = Instance(
+                claim.name + suffix, group.name, family, [a.cidr for a in vips], [m.name for m in members],
+                dict((m.name, str(m.addresses[family].ip)) for m in members), group.settings['interface'],
+                claim_name=claim.name, vrid=claim.vrid, vrid_source=claim.vrid_source,
+                candidate=claim.candidate, l2=l2_keys(vips, members, family))
+            if preferred is not None:
+                _add_version_and_priorities(inst, group, claim.entry_index, preferred)
+            instances.append(inst)
+    return instances
+
+
+def _split_by_family(addrs):
+    """(family, instance name suffix, addresses of the family) for each family in addrs;
+    the IPv6 instance is NAME_v6 when there is an IPv4 one."""
+    families = sorted(set(a.family for a in addrs))
+    for family in families:
+        name_suffix = '_v6' if len(families) > 1 and family == 'ipv6' else ''
+        yield family, name_suffix, [a for a in addrs if a.family == family]
+
+
+def _add_version_and_priorities(inst, group, entry_index, preferred):
+    """What only an instance of a deployed group has: its VRRP version, the members'
+    priorities (spread mode: VIP entry I starts the rotation I members later) and the
+    rotation slot of its VIP entry."""
+    members = group.members
+    master_index = preferred if entry_index is None else (preferred + entry_index) % len(members)
+    inst.sync_slot = None if entry_index is None else entry_index % len(members) + 1
+    inst.version = _vrrp_version(inst.family, group)
+    _check_advert(group.settings['advert_int'], inst.version, group.sources)
+    inst.priorities = _priorities(members, master_index, group.settings, group.sources,
+                                  group.settings['mode'] == 'spread')
+
+
+def _vrrp_version(family, group):
+    """vrrp_version, else 2 for IPv4; IPv6 needs VRRPv3."""
+    version = group.settings['version']
+    if family == 'ipv6':
+        if version == 2:
+            host, var = group.sources['version']
+            raise PlanError(host, var, 'IPv6 virtual IPs need VRRP version 3, got 2')
+        return 3
+    return 2 if version is None else version
+
+
+def _check_advert(advert_int, version, sources):
+    host, var = sources['advert_int']
+    if version == 2:
+        if advert_int != int(advert_int):
+            raise PlanError(host, var, '%s s is sub-second: VRRPv2 carries whole seconds '
+                            '(keepalived would round it); set vrrp_version: 3' % advert_int)
+        if advert_int > V2_ADVERT_MAX:
+            raise PlanError(host, var, 'at most %d s with VRRPv2' % V2_ADVERT_MAX)
+    else:
+        if advert_int > V3_ADVERT_MAX:
+            raise PlanError(host, var, 'at most %s s with VRRPv3' % V3_ADVERT_MAX)
+        if abs(advert_int * 100 - round(advert_int * 100)) > 1e-9:
+            raise PlanError(host, var, '%s s is finer than VRRPv3\'s centiseconds' % advert_int)
+
+
+def _priorities(members, master_index, settings, sources, spread):
+    """Member name -> priority: base for the preferred member, then one step less for each
+    next member in inventory order (rotated so that master_index comes first)."""
+    n = len(members)
+    out = {}
+    for j, member in enumerate(members):
+        rank = (j - master_index) % n
+        prio = settings['priority_base'] - rank * settings['priority_step']
+        if member.priority is not None:
+            if spread:
+                raise PlanError(member.name, member.priority_var, 'a fixed priority applies '
+                                'only with vrrp_mode single; in spread mode priorities '
+                                'rotate per VIP')
+            prio = member.priority
+            var = member.priority_var
+        else:
+            var = sources['priority_base'][1]
+        if not PRIORITY_MIN <= prio <= PRIORITY_MAX:
+            raise PlanError(member.name, var, 'priority %d is outside %d..%d (255 is '
+                            'reserved for the address owner)' % (prio, PRIORITY_MIN, PRIORITY_MAX))
+        out[member.name] = prio
+    seen = {}
+    for member in members:
+        prio = out[member.name]
+        if prio in seen:
+            var = member.priority_var if member.priority is not None else sources['priority_base'][1]
+            raise PlanError(member.name, var, 'priority %d is also the priority of %s; '
+                            'priorities in a group must be distinct' % (prio, seen[prio]))
+        seen[prio] = member.name
+    return out
