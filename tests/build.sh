@@ -54,7 +54,7 @@ if grep -E "$forbidden" "$WORK/entries" >"$WORK/bad"; then
 fi
 
 required=(MANIFEST.json FILES.json LICENSE meta/runtime.yml CHANGELOG.rst
-  playbooks/site.yml playbooks/switchover.yml playbooks/check_group.yml
+  playbooks/site.yml playbooks/switchover.yml playbooks/check_group.yml playbooks/plan.yml playbooks/roll.yml
   plugins/modules/vrrp_plan.py plugins/action/vrrp_plan.py plugins/plugin_utils/vrrp_plan.py
   plugins/filter/vrrp.py plugins/filter/vrrp_cidr.yml
   roles/keepalived/tasks/main.yml roles/keepalived/meta/argument_specs.yml
@@ -123,7 +123,7 @@ else
 fi
 
 # --- the playbooks are in the installed copy ---------------------------------------------
-for pb in site switchover check_group; do
+for pb in site switchover check_group plan roll; do
   [ -f "$INSTALLED/playbooks/$pb.yml" ] || fail "installed collection lacks playbooks/$pb.yml"
 done
 if ! out=$(ansible-playbook --syntax-check -i localhost, "$FQ.site" 2>&1); then
