@@ -56,9 +56,23 @@ description:
     rotate so that it gets the base priority; a planned switchover is a re-run of the
     playbook with another C(vrrp_master))."
   - "Variables of one member (host_vars): C(vrrp_address) (the host's address on the VRRP
-    interface, or a list with one address per family; default C(ansible_host) when that
+    interface, or a list with one address per family, or for a host in groups on several
+    interfaces a mapping of group names to those; default C(ansible_host) when that
     is an IP address); C(vrrp_priority) (a fixed priority, single mode only)."
   - Group-level variables must be equal on every member of the group.
+  - "C(vrrp_groups) (in group_vars/all, the same on every host) maps a group name to its
+    settings, the group-level ones without the C(vrrp_) prefix (C(vips), C(interface),
+    ...): they win over the members' variables, so that groups that share hosts each have
+    their own settings (a host's own variables hold one C(vrrp_vips)). A group with an
+    entry there is an HA group."
+  - "A host in several HA groups gets the instances of every one of them, whichever group
+    a run deploys: the groups that share a host with a deployed group are planned too
+    (RV(plan.groups) marks them C(deployed=false)), and the text written for them is the
+    same as in a run that deploys them. Extra vars (C(-e)) apply to every group; only
+    C(vrrp_master) is taken for the deployed groups alone."
+  - "A name in O(groups) that is no HA group (its members' settings differ or they have
+    none) stands for the HA groups all of whose hosts it holds, each deployed as its own
+    VRRP group: a parent group of a fleet."
   - A VIP given with a prefix must contain every member's address; a member address given
     with a prefix must contain every VIP.
   - Two instances with the same VRID and address family are an error when they share a
@@ -75,6 +89,7 @@ options:
         C(lb_mode)), which win over the members' variables; a dict
         may also give C(members), a list of host names, instead of the group's hosts.
       - A host in two groups gets the instances of both.
+      - A string of group names separated by commas is a list.
     type: list
     elements: raw
     required: true

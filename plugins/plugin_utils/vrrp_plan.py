@@ -31,6 +31,7 @@ __metaclass__ = type
 
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
     GROUP_SETTINGS,
+    GROUPS_VAR,
     HOST_SETTINGS,
     PROFILES,
     VAR_PREFIX,
@@ -54,7 +55,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.ins
     instances_of_group,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.other_groups import (
-    instances_of_other_groups,
+    plan_other_groups,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.load_balancing import (
     add_load_balancer,
@@ -72,7 +73,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.inv
 
 # What callers import from here (the action plugin, the filters, tests, bench, docs).
 __all__ = [
-    'GROUP_SETTINGS', 'HOST_SETTINGS', 'PROFILES', 'VAR_PREFIX', 'VRID_MAX', 'VRID_MIN',
+    'GROUP_SETTINGS', 'GROUPS_VAR', 'HOST_SETTINGS', 'PROFILES', 'VAR_PREFIX', 'VRID_MAX', 'VRID_MIN',
     'PlanError', 'derived_vrid', 'master_down_interval', 'parse_ip', 'plan_from_inventory',
     'plan_groups', 'require_netaddr', 'vip_to_cidr',
 ]
@@ -82,20 +83,23 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=
     """Plan groups of an Ansible inventory.
 
     group_specs: list of group names, or dicts {'name': ..., other GROUP_SETTINGS keys}
-      whose keys override the members' ``vrrp_*`` variables (a dict may also give
-      'members', a list of host names, instead of the inventory group's).
+      whose keys override the group's entry in ``vrrp_groups`` and the members' ``vrrp_*``
+      variables (a dict may also give 'members', a list of host names, instead of the
+      inventory group's). A name that is no HA group stands for the HA groups whose hosts
+      it holds (a parent group: _vrrp_plan/inventory.py).
     hostvars: mapping host -> mapping of that host's variables (Ansible's hostvars).
     inventory_groups: mapping group -> list of host names (Ansible's ``groups``), in
       the inventory's order of groups: the precedence of derived VRIDs.
-    inventory_wide: also read every other group of the inventory that carries VRRP
-      settings (all its members have vrrp_vips; not all/ungrouped) as a group this run
-      does not deploy (plan_groups' others): its VRIDs are checked against the deployed
-      groups' and reserved for the derivation, so that a derived VRID is the same
-      whichever group a run deploys. The action plugin vrrp_plan plans this way.
+    inventory_wide: also read every other HA group of the inventory as a group this run
+      does not deploy (plan_groups' others): one that shares a host with a deployed group
+      is planned in full (its instances are written on that host too), the VRIDs of all
+      are checked against the planned groups' and reserved for the derivation, so that a
+      derived VRID is the same whichever group a run deploys. The action plugin vrrp_plan
+      plans this way.
     """
     inventory = Inventory(hostvars, inventory_groups)
-    groups = [inventory.group_to_deploy(spec, index) for index, spec in enumerate(group_specs)]
-    others = inventory.other_vrrp_groups(set(g['name'] for g in groups)) if inventory_wide else []
+    groups = inventory.groups_to_deploy(group_specs)
+    others = inventory.other_ha_groups(set(g['name'] for g in groups)) if inventory_wide else []
     return plan_groups(groups, others, list(inventory_groups))
 
 
@@ -111,18 +115,22 @@ def plan_groups(groups, others=None, order=None):
       backend_members: with a ``backends`` setting, the members of that group, of the same
         form as members (None: the group is not in the inventory)
     others: groups of the same form that this run does not deploy (the rest of the
-      inventory). They are not planned, only read for their VRIDs: a VRID of a deployed
-      group that clashes with one of theirs on one L2 is an error, and derived VRIDs
-      avoid theirs (see assign_vrids). A group of them whose VRID settings do not plan
-      is skipped, so a bad setting elsewhere in the inventory fails no deploy.
+      inventory). One that shares a host with a deployed group is planned in full, and a
+      bad setting of it is an error naming both groups; the others are only read for
+      their VRIDs: a VRID of a planned group that clashes with one of theirs on one L2 is
+      an error, and derived VRIDs avoid theirs (see assign_vrids). A group of those whose
+      VRID settings do not plan is skipped, so a bad setting elsewhere in the inventory
+      fails no deploy (other_groups.py).
     order: group names in precedence order for derived VRIDs (the inventory's order of
       groups); groups not in it come after, in the order given. Default: as given.
 
     Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]},
     'vrid_moves': [{group, instance, vrid, derived, taken_by}], 'rollout': {backups,
-    masters, balancers, backends}}: vrid_moves lists the deployed instances whose derived
-    VRID is not their first candidate derived_vrid() because the group taken_by holds that
-    one on their L2; rollout names the hosts of each step of a rolling deploy (views.rollout).
+    masters, master_rounds, balancers, backends}}: groups holds the planned groups (deployed
+    or not); hosts the members of the deployed groups, with the instances of every group
+    they are in; vrid_moves lists the planned instances whose derived VRID is not their
+    first candidate derived_vrid() because the group taken_by holds that one on their L2;
+    rollout names the hosts of each step of a rolling deploy (views.rollout).
     """
     require_netaddr()
     others = list(others or ())
@@ -133,13 +141,18 @@ def plan_groups(groups, others=None, order=None):
         group.instances = instances_of_group(group)
         add_load_balancer(group, given.get('backend_members'))
         deployed[group.name] = group
-    instances = [inst for group in deployed.values() for inst in group.instances]
-    # the VRID settling and check read the instances of the groups not deployed too
-    vrid_instances = instances + (instances_of_other_groups(others, deployed, precedence) if others else [])
-    moves = assign_vrids(sorted(vrid_instances, key=lambda inst: precedence[inst.group]), deployed)
+    # the groups that share a host with a deployed one are planned too; the VRID settling
+    # and check read the instances of every other group
+    sharing, vrid_only = plan_other_groups(others, deployed, precedence) if others else ({}, [])
+    planned = dict(deployed, **sharing)
+    instances = [inst for group in planned.values() for inst in group.instances]
+    vrid_instances = instances + vrid_only
+    moves = assign_vrids(sorted(vrid_instances, key=lambda inst: precedence[inst.group]), planned)
     # looked up in this module by name: the benchmark (bench/scale.py) times it by replacing it
-    check_vrid_conflicts(vrid_instances, deployed, len(instances))
-    hosts = host_views(deployed.values())
-    sync_groups = add_sync_groups(deployed.values(), hosts)
-    return {'groups': group_summaries(deployed.values(), sync_groups), 'hosts': hosts, 'vrid_moves': moves,
-            'rollout': rollout(hosts)}
+    check_vrid_conflicts(vrid_instances, planned, len(instances))
+    views = host_views(planned.values())
+    sync_groups = add_sync_groups(planned.values(), views)
+    # the hosts of this run: the members of the deployed groups, with every instance of theirs
+    hosts = dict((host, views[host]) for group in deployed.values() for host in group.member_names)
+    return {'groups': group_summaries(planned.values(), sync_groups, deployed), 'hosts': hosts,
+            'vrid_moves': moves, 'rollout': rollout(hosts, planned)}

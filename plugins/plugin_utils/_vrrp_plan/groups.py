@@ -63,17 +63,18 @@ def read_group(given, deployed):
     checked. deployed: the names of the groups read before (a name twice is an error)."""
     name = given['name']
     members_vars = list(given['members'])
-    label = given.get('label', 'groups[%s]' % name)
+    label = given.get('labels') or given.get('label', 'groups[%s]' % name)
     overrides = dict(given.get('settings') or {})
     unknown = set(overrides) - set(GROUP_SETTINGS)
     if unknown:
-        raise PlanError(_group_host(name, members_vars), label,
+        where = label[sorted(unknown)[0]] if isinstance(label, dict) else label
+        raise PlanError(_group_host(name, members_vars), where,
                         'unknown settings %s (known: %s)' % (', '.join(sorted(unknown)),
                                                              ', '.join(sorted(GROUP_SETTINGS))))
     if name in deployed:
         raise PlanError(_group_host(name, members_vars), 'groups', 'group %s is listed twice' % name)
     settings, sources = read_settings(name, members_vars, overrides, label)
-    members = [read_member(host, hvars) for host, hvars in members_vars]
+    members = [read_member(host, hvars, group=name) for host, hvars in members_vars]
     _check_settings(settings, sources, name, members)
     _check_distinct_addresses(name, members)
     return Group(name, settings, sources, members)
@@ -87,7 +88,9 @@ def _group_host(name, members_vars):
 def read_settings(name, members_vars, overrides, override_label, keys=None):
     """Group-level settings and their sources: explicit overrides, else the members' vrrp_*
     vars, which must then be the same on every member (they normally come from
-    group_vars). keys: only these settings (default: every one of GROUP_SETTINGS)."""
+    group_vars). override_label: how an error names an override (KEY is appended), or
+    {key: label} for overrides of several origins. keys: only these settings (default:
+    every one of GROUP_SETTINGS)."""
     settings, sources = {}, {}
     group_host = _group_host(name, members_vars)
     for key, default in GROUP_SETTINGS.items():
@@ -95,7 +98,8 @@ def read_settings(name, members_vars, overrides, override_label, keys=None):
             continue
         if key in overrides:
             settings[key] = overrides[key]
-            sources[key] = (group_host, '%s.%s' % (override_label, key))
+            label = override_label.get(key) if isinstance(override_label, dict) else override_label
+            sources[key] = (group_host, '%s.%s' % (label, key))
             continue
         var = VAR_PREFIX + key
         seen = None
@@ -114,9 +118,17 @@ def read_settings(name, members_vars, overrides, override_label, keys=None):
     return settings, sources
 
 
-def read_member(host, hvars, with_priority=True):
+def read_member(host, hvars, with_priority=True, group=None):
+    """A member: its addresses (vrrp_address, else ansible_host when it is an address) and
+    fixed priority. vrrp_address may map group names to addresses, for a host in groups
+    on several interfaces: the entry of `group` is the member's address in it."""
     addr_var = VAR_PREFIX + 'address'
     raw = hvars.get(addr_var)
+    if isinstance(raw, dict):
+        if group not in raw:
+            raise PlanError(host, addr_var, 'no address for group %s (vrrp_address maps %s)'
+                            % (group, ', '.join(sorted(str(k) for k in raw)) or 'no group'))
+        raw, addr_var = raw[group], '%s.%s' % (addr_var, group)
     if raw is None:
         raw, addr_var = hvars.get('ansible_host'), 'ansible_host'
         if raw is not None:

@@ -95,5 +95,5 @@ def _read_load_balancer(group, backend_members):
         if bhost in balancers:
             raise PlanError(bhost, var, 'host %s is in group %s, whose VIP it would balance to '
                             'itself, and in its backends %s' % (bhost, group.name, name))
-        backends.append(read_member(bhost, bvars, with_priority=False))
+        backends.append(read_member(bhost, bvars, with_priority=False, group=name))
     return LoadBalancer(settings['lb_mode'], name, port, backends, (host, var))

@@ -1,14 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The groups a run does not deploy (plan_groups' others, the rest of the inventory): read
-for their VRIDs only, so that a VRID of a deployed group that clashes with one of theirs
-on one L2 is an error, and derived VRIDs avoid theirs (vrids.py).
+"""The groups a run does not deploy (plan_groups' others, the rest of the inventory). One
+that shares a host with a deployed group is planned in full: its instances are written on
+that host too, exactly as a run that deploys it writes them. The others are read for their
+VRIDs only, so that a VRID of a planned group that clashes with one of theirs on one L2 is
+an error, and derived VRIDs avoid theirs (vrids.py).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import itertools
 
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
     MODES,
@@ -18,12 +22,17 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
     Group,
+    read_group,
     read_member,
     read_settings,
     vip_entries,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import (
     build_instances,
+    instances_of_group,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.load_balancing import (
+    add_load_balancer,
 )
 
 # Settings that decide a group's VRIDs and its L2: all that is read of a group that the
@@ -31,34 +40,40 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.ins
 VRID_SETTINGS = ('vips', 'interface', 'vrid', 'mode', 'instance_name')
 
 
-def instances_of_other_groups(others, deployed, precedence):
-    """The instances of the groups in `others` (not deployed, in plan_groups' form) that
-    are VRRP groups of their own, in precedence order.
+def plan_other_groups(others, deployed, precedence):
+    """The groups in `others` (not deployed, in plan_groups' form) that are VRRP groups of
+    their own, in precedence order, as ({name: Group} planned in full: those that share a
+    host with a deployed group; [the instances of the rest, read for their VRIDs]).
 
-    A group whose VRID settings (VRID_SETTINGS) do not plan is no VRRP group: skipped,
-    it is not this run's error. Groups with the same VRID settings and a member in
+    A group whose members do not agree on its VRID settings (VRID_SETTINGS), or whose
+    settings do not make a VRRP group, is no VRRP group of its own (a parent or a tag
+    group): skipped. Any other error of a group is not this run's either, unless the group
+    shares a host with a deployed one. Groups with the same VRID settings and a member in
     common are one HA group under several names (a parent or child group that inherits
     the same group_vars): one of them stands for all, the deployed group if it is one of
     them, else the one with the most members (the first in precedence order on a tie).
     deployed: {name: Group} of the deployed groups.
     """
-    classes, host_class = {}, {}
+    classes, host_class, given_of = {}, {}, {}
+    deployed_hosts = set(h for group in deployed.values() for h in group.member_names)
+    class_ids = itertools.count()
     for group in deployed.values():
-        cid = len(classes)
+        cid = next(class_ids)
         classes[cid] = None  # a deployed group: the others joined to it are dropped
         key = _settings_key(group.settings)
         for host in group.member_names:
             host_class[(key, host)] = cid
     for given in sorted(others, key=lambda g: precedence[g['name']]):
-        try:
-            group = _read_other_group(given)
-        except PlanError:
+        group = _read_other_group(given, deployed_hosts, deployed)
+        if group is None:
             continue
+        given_of[group.name] = given
         key = _settings_key(group.settings)
         hits = set(host_class[(key, h)] for h in group.member_names if (key, h) in host_class)
         if any(classes[c] is None for c in hits):
             continue
-        cid = len(classes)
+        # a counter, not len(classes): classes merged below are popped
+        cid = next(class_ids)
         classes[cid] = [group]
         for c in hits:
             classes[cid].extend(classes.pop(c))
@@ -67,20 +82,63 @@ def instances_of_other_groups(others, deployed, precedence):
                 host_class[(key, host)] = cid
     kept = [max(joined, key=lambda g: (len(g.members), -precedence[g.name]))
             for joined in classes.values() if joined]
-    return [inst for group in sorted(kept, key=lambda g: precedence[g.name]) for inst in group.instances]
+    planned, vrid_only = {}, []
+    for group in sorted(kept, key=lambda g: precedence[g.name]):
+        shared = [h for h in group.member_names if h in deployed_hosts]
+        if shared:
+            planned[group.name] = _plan_sharing_group(given_of[group.name], shared[0], deployed)
+        else:
+            vrid_only.extend(group.instances)
+    return planned, vrid_only
 
 
-def _read_other_group(given):
+def _plan_sharing_group(given, host, deployed):
+    """The Group of a group that shares host with a deployed group, planned in full; an
+    error in its settings names both groups (the run cannot write that host without it).
+    vrrp_master of the members' variables (a switchover's -e) is not taken: it moves the
+    deployed groups' VIPs only; an entry's master in vrrp_groups is."""
+    given = dict(given, settings=dict({'master': None}, **(given.get('settings') or {})))
+    try:
+        group = read_group(given, deployed)
+        group.instances = instances_of_group(group)
+        add_load_balancer(group, given.get('backend_members'))
+    except PlanError as exc:
+        raise _sharing_error(exc, given['name'], host, deployed)
+    return group
+
+
+def _sharing_error(exc, name, host, deployed):
+    """exc, an error of group name, which shares host with a deployed group: naming both."""
+    sharing = next(other for other, g in deployed.items() if host in g.member_names)
+    return PlanError(exc.host, exc.variable, '%s (group %s shares host %s with group %s, which '
+                     'this run deploys: its instances are written on that host too)'
+                     % (exc.message, name, host, sharing))
+
+
+def _read_other_group(given, deployed_hosts, deployed):
     """The Group of a group that this run does not deploy, with just the instances that
-    the VRID settling and check need (no version, priorities); PlanError when its
-    settings do not make a VRRP group."""
+    the VRID settling and check need (no version, priorities); None when it is no VRRP
+    group of its own, or has an error and shares no host with a deployed group."""
     name = given['name']
     members_vars = list(given['members'])
-    settings, sources = read_settings(name, members_vars, dict(given.get('settings') or {}),
-                                      'groups[%s]' % name, keys=VRID_SETTINGS)
-    members = [read_member(host, hvars, with_priority=False) for host, hvars in members_vars]
-    if len(members) < 2 or settings['interface'] is None or settings['mode'] not in MODES:
-        raise PlanError(name, 'groups[%s]' % name, 'not a VRRP group')
+    try:
+        settings, sources = read_settings(name, members_vars, dict(given.get('settings') or {}),
+                                          given.get('labels') or 'groups[%s]' % name, keys=VRID_SETTINGS)
+    except PlanError:
+        return None
+    if len(members_vars) < 2 or settings['interface'] is None or settings['mode'] not in MODES:
+        return None
+    try:
+        return _read_vrid_instances(name, members_vars, settings, sources)
+    except PlanError as exc:
+        shared = [h for h, _v in members_vars if h in deployed_hosts]
+        if shared:
+            raise _sharing_error(exc, name, shared[0], deployed)
+        return None
+
+
+def _read_vrid_instances(name, members_vars, settings, sources):
+    members = [read_member(host, hvars, with_priority=False, group=name) for host, hvars in members_vars]
     settings['interface'] = as_str(settings['interface'], *sources['interface'])
     if settings['vrid'] is not None:
         settings['vrid'] = as_vrid(settings['vrid'], *sources['vrid'])

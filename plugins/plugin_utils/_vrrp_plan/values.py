@@ -45,6 +45,10 @@ GROUP_SETTINGS = {
 }
 # Settings of one member (host_vars).
 HOST_SETTINGS = ('address', 'priority')
+# The per-group settings mapping (group_vars/all): {group name: {GROUP_SETTINGS key: value}}.
+# A group's entry wins over its members' vrrp_* variables, so groups that share hosts can
+# each have their own settings (a host's merged variables hold one vrrp_vips only).
+GROUPS_VAR = VAR_PREFIX + 'groups'
 
 MODES = ('single', 'spread')
 LB_MODES = ('haproxy', 'lvs_nat', 'lvs_dr')
@@ -77,6 +81,7 @@ class PlanError(ValueError):
     def __init__(self, host, variable, message):
         self.host = host
         self.variable = variable
+        self.message = message
         super(PlanError, self).__init__('host %s: %s: %s' % (host, variable, message))
 
 

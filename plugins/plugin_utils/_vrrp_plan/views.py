@@ -137,30 +137,41 @@ def _sync_groups(group):
     return out
 
 
-def group_summaries(groups, sync_groups):
-    """plan['groups']: per group its members, instances, the names of its backends
-    (vrrp_backends; empty without) and, with vrrp_sync_group, its sync groups."""
+def group_summaries(groups, sync_groups, deployed):
+    """plan['groups']: per planned group its members, instances, the names of its backends
+    (vrrp_backends; empty without), whether the run deploys it (else it shares a host with
+    a group that it deploys) and, with vrrp_sync_group, its sync groups."""
     out = {}
     for group in groups:
         summary = out[group.name] = {
             'members': group.member_names,
             'instances': [inst.summary() for inst in group.instances],
             'backends': group.load_balancer.backend_names if group.load_balancer else [],
+            'deployed': group.name in deployed,
         }
         if group.name in sync_groups:
             summary['sync_groups'] = sync_groups[group.name]
     return out
 
 
-def rollout(hosts):
+def rollout(hosts, groups):
     """plan['rollout'], who a rolling deploy changes when, from the host views (in plan
     order, the order hosts are first seen): backups, the hosts that are MASTER of no
-    instance, which go first; masters, the others; balancers, the hosts whose views have
-    a load_balancer; backends, the backends of every load balancer, each once."""
-    out = {'backups': [], 'masters': [], 'balancers': [], 'backends': []}
+    instance, which go first; masters, the others, and master_rounds, the masters in
+    rounds that hold at most one host of each group (groups: {name: Group}), so that
+    groups roll side by side and each group's MASTERs one at a time; balancers, the hosts
+    whose views have a load_balancer; backends, the backends of every load balancer, each
+    once."""
+    out = {'backups': [], 'masters': [], 'master_rounds': [], 'balancers': [], 'backends': []}
+    round_groups = []  # the groups of each round's hosts
     seen_backends = set()
     for host, views in hosts.items():
-        out['masters' if any(v['state'] == 'MASTER' for v in views) else 'backups'].append(host)
+        if any(v['state'] == 'MASTER' for v in views):
+            out['masters'].append(host)
+            _add_to_round(host, set(g for g in groups if host in groups[g].member_names),
+                          out['master_rounds'], round_groups)
+        else:
+            out['backups'].append(host)
         balancing = [v['load_balancer'] for v in views if 'load_balancer' in v]
         if balancing:
             out['balancers'].append(host)
@@ -169,3 +180,14 @@ def rollout(hosts):
                 seen_backends.add(backend)
                 out['backends'].append(backend)
     return out
+
+
+def _add_to_round(host, host_groups, rounds, round_groups):
+    """Put host in the first round where none of its groups has a host yet."""
+    for hosts, taken in zip(rounds, round_groups):
+        if not taken & host_groups:
+            hosts.append(host)
+            taken.update(host_groups)
+            return
+    rounds.append([host])
+    round_groups.append(set(host_groups))

@@ -100,7 +100,8 @@ def l2_keys(vips, members, family):
 
 def assign_vrids(instances, deployed):
     """Settle the derived VRIDs of `instances` (in precedence order: inventory order of
-    their groups) and return the moves of the deployed groups' instances ({name: Group}).
+    their groups) and return the moves of the planned groups' instances (deployed: {name:
+    Group} of the groups the run plans, deployed or sharing a host with a deployed one).
 
     Explicit VRIDs (vrrp_vrid, a VIP entry's vrid) stay as given and are reserved first.
     Then each claim with a derived VRID (its IPv4 and IPv6 twins together), in precedence
@@ -203,9 +204,10 @@ def _free_vrid(candidate, taken):
 
 def check_vrid_conflicts(instances, deployed, deployed_count=None):
     """Two instances of one family and VRID on one L2 are an error. instances: the
-    deployed groups' instances, then those of groups this run does not deploy (their
-    first `deployed_count` entries are the deployed ones; None: all); a clash between two
-    groups that are not deployed is not this run's error. deployed: {name: Group}."""
+    planned groups' instances, then those of groups this run does not plan (their first
+    `deployed_count` entries are the planned ones; None: all); a clash between two groups
+    that are not planned is not this run's error. deployed: {name: Group} of the planned
+    groups (deployed, or sharing a host with a deployed one)."""
     if deployed_count is None:
         deployed_count = len(instances)
     by_vrid = {}

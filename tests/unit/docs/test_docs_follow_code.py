@@ -18,6 +18,7 @@ from conftest import TOP
 from ansible_collections.failover.keepalived.plugins.modules import vrrp_plan as plan_module
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
     GROUP_SETTINGS,
+    GROUPS_VAR,
     HOST_SETTINGS,
     PROFILES,
     VAR_PREFIX,
@@ -52,6 +53,11 @@ def profile_phrase(name):
 def test_every_plan_setting_is_in_the_module_description_and_the_readme(key):
     assert 'C(%s%s)' % (VAR_PREFIX, key) in _flat(DOCUMENTATION['description'])
     assert '`%s%s`' % (VAR_PREFIX, key) in _readme_section('### Plan variables')
+
+
+def test_the_per_group_settings_mapping_is_documented():
+    assert 'C(%s)' % GROUPS_VAR in _flat(DOCUMENTATION['description'])
+    assert '`%s`' % GROUPS_VAR in _readme_section('### Plan variables')
 
 
 @pytest.mark.parametrize('key', sorted(GROUP_SETTINGS))

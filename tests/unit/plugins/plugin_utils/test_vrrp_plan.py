@@ -90,6 +90,7 @@ def test_two_hosts_give_seed_priorities(inventory):
                        'vips': ['192.168.56.69/32'],
                        'priorities': {'web1': 101, 'web2': 100}}],
         'backends': [],
+        'deployed': True,
     }}
     assert 'sync_group' not in web1 and 'sync_group' not in plan['groups']['web']
 

@@ -34,14 +34,16 @@ def _read_inventory(path):
 def test_seed_pair_rolls_out_web2_then_web1(inventory):
     hostvars, groups = inventory()
     plan = plan_from_inventory(['web'], hostvars, groups)
-    assert plan['rollout'] == {'backups': ['web2'], 'masters': ['web1'], 'balancers': [], 'backends': []}
+    assert plan['rollout'] == {'backups': ['web2'], 'masters': ['web1'], 'master_rounds': [['web1']],
+                               'balancers': [], 'backends': []}
     assert plan['groups']['web']['backends'] == []
 
 
 def test_balancer_pair_of_the_load_balancer_inventory():
     hostvars, groups = _read_inventory(TOP / 'inventories' / 'load_balancer' / 'hosts.yml')
     plan = plan_from_inventory(['balancers'], hostvars, groups, inventory_wide=True)
-    assert plan['rollout'] == {'backups': ['lb2'], 'masters': ['lb1'], 'balancers': ['lb1', 'lb2'],
+    assert plan['rollout'] == {'backups': ['lb2'], 'masters': ['lb1'], 'master_rounds': [['lb1']],
+                               'balancers': ['lb1', 'lb2'],
                                'backends': ['web1', 'web2']}
     assert plan['groups']['balancers']['backends'] == ['web1', 'web2']
 
@@ -62,7 +64,10 @@ def test_spread_mode_makes_every_host_a_master(inventory):
     hostvars, groups = inventory(3, group_vars={'vrrp_mode': 'spread',
                                                 'vrrp_vips': ['192.168.56.100', '192.168.56.101', '192.168.56.102']})
     plan = plan_from_inventory(['web'], hostvars, groups)
-    assert plan['rollout'] == {'backups': [], 'masters': ['web1', 'web2', 'web3'], 'balancers': [], 'backends': []}
+    assert plan['rollout'] == {'backups': [], 'masters': ['web1', 'web2', 'web3'],
+                               # one group: its MASTERs one at a time
+                               'master_rounds': [['web1'], ['web2'], ['web3']],
+                               'balancers': [], 'backends': []}
 
 
 def test_nopreempt_makes_every_host_a_backup(inventory):
