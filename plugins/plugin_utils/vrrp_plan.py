@@ -21,8 +21,8 @@ package _vrrp_plan, private to the collection (it may change at any time), one m
 job, each importing only the ones listed before it: values (settings, limits, PlanError,
 parsing), groups (a group's settings, members and VIPs), vrids (VRID claims, L2s,
 settling and checks), instances (VRRP instances, priorities), other_groups (the groups a
-run does not deploy), load_balancing (vrrp_backends), views (the plan's output) and
-inventory (Ansible's hostvars and groups).
+run does not deploy), addresses (VIPs across groups), load_balancing (vrrp_backends),
+views (the plan's output) and inventory (Ansible's hostvars and groups).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -56,6 +56,9 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.ins
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.other_groups import (
     plan_other_groups,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.addresses import (
+    check_addresses_across_groups,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.load_balancing import (
     add_load_balancer,
@@ -147,6 +150,7 @@ def plan_groups(groups, others=None, order=None):
     planned = dict(deployed, **sharing)
     instances = [inst for group in planned.values() for inst in group.instances]
     vrid_instances = instances + vrid_only
+    check_addresses_across_groups(instances, vrid_only, planned)
     moves = assign_vrids(sorted(vrid_instances, key=lambda inst: precedence[inst.group]), planned)
     # looked up in this module by name: the benchmark (bench/scale.py) times it by replacing it
     check_vrid_conflicts(vrid_instances, planned, len(instances))

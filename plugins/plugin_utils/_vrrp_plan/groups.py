@@ -11,6 +11,10 @@ __metaclass__ = type
 
 from collections import namedtuple
 
+from ansible_collections.failover.keepalived.plugins.plugin_utils.keepalived_syntax import (
+    INTERFACE_MAX_BYTES,
+    token_problem,
+)
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
     GROUP_SETTINGS,
     MODES,
@@ -48,7 +52,7 @@ class Group:
 
 
 class Member:
-    __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var')
+    __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var', 'interface')
 
     def __init__(self, name, addresses, priority, priority_var, address_vars):
         self.name = name
@@ -56,6 +60,11 @@ class Member:
         self.address_vars = address_vars  # family -> the variable it came from
         self.priority = priority
         self.priority_var = priority_var
+        self.interface = None  # its interface in the group (read_interfaces)
+
+
+# Settings a member may have of its own (host_vars), the group's value its default.
+PER_HOST = ('interface',)
 
 
 def read_group(given, deployed):
@@ -75,6 +84,7 @@ def read_group(given, deployed):
         raise PlanError(_group_host(name, members_vars), 'groups', 'group %s is listed twice' % name)
     settings, sources = read_settings(name, members_vars, overrides, label)
     members = [read_member(host, hvars, group=name) for host, hvars in members_vars]
+    read_interfaces(name, members, members_vars, settings, sources)
     _check_settings(settings, sources, name, members)
     _check_distinct_addresses(name, members)
     return Group(name, settings, sources, members)
@@ -102,6 +112,10 @@ def read_settings(name, members_vars, overrides, override_label, keys=None):
             sources[key] = (group_host, '%s.%s' % (label, key))
             continue
         var = VAR_PREFIX + key
+        if key in PER_HOST:
+            # read per member (read_interfaces); the group has no value of its own
+            settings[key], sources[key] = default, (group_host, var)
+            continue
         seen = None
         for host, hvars in members_vars:
             value = hvars.get(var)
@@ -155,18 +169,54 @@ def read_member(host, hvars, with_priority=True, group=None):
     return Member(host, addresses, prio, prio_var, address_vars)
 
 
+def read_interfaces(group, members, members_vars, settings, sources):
+    """Each member's interface in the group: the group's (an override, or its entry in
+    vrrp_groups), unless the host's vrrp_interface maps the group to one of its own; else
+    the host's vrrp_interface. Hosts with other NIC names can form a pair."""
+    var = VAR_PREFIX + 'interface'
+    for member, (host, hvars) in zip(members, members_vars):
+        raw, source = hvars.get(var), var
+        if isinstance(raw, dict):
+            raw, source = raw.get(group), '%s.%s' % (var, group)
+        if (raw is None or not isinstance(hvars.get(var), dict)) and settings['interface'] is not None:
+            raw, source = settings['interface'], sources['interface'][1]
+        if raw is None:
+            raise PlanError(host, source, 'not set: the interface that carries VRRP and the VIPs '
+                            'of group %s (for example eth1)' % group)
+        member.interface = as_str(raw, host, source)
+        problem = token_problem(member.interface, INTERFACE_MAX_BYTES)
+        if problem:
+            raise PlanError(host, source, 'interface name %r %s' % (member.interface, problem))
+
+
+def check_names(group, entries):
+    """The names that the group writes into keepalived.conf, as keepalived reads them:
+    its instances' (vrrp_instance_name, else vi_GROUP; a VIP entry's name) and its sync
+    groups' (vg_GROUP)."""
+    host, var = group.sources['instance_name']
+    name = group.settings['instance_name']
+    problem = token_problem(name) if name is not None else None
+    if problem:
+        raise PlanError(host, var, 'instance name %r %s' % (name, problem))
+    named_after_group = name is None or group.settings['sync_group']
+    problem = token_problem(group.name) if named_after_group else None
+    if problem:
+        raise PlanError(host, var, 'the group name %r, which names its instance (vi_%s) and sync '
+                        'group (vg_%s), %s; set vrrp_instance_name, or rename the group'
+                        % (group.name, group.name, group.name, problem))
+    for entry in entries:
+        problem = token_problem(entry.name) if entry.name is not None else None
+        if problem:
+            raise PlanError(group.sources['vips'][0], entry.variable + '.name',
+                            'instance name %r %s' % (entry.name, problem))
+
+
 def _check_settings(settings, sources, group, members):
     """Check the settings of a deployed group and turn them into their types, in place."""
     if len(members) < 2:
         host = members[0].name if members else 'localhost'
         raise PlanError(host, 'groups[%s]' % group, 'group %s has %d member(s); VRRP needs '
                         'at least two hosts' % (group, len(members)))
-    host, var = sources['interface']
-    settings['interface'] = as_str(settings['interface'], host, var) \
-        if settings['interface'] is not None else None
-    if settings['interface'] is None:
-        raise PlanError(host, var, 'not set: the interface that carries VRRP and the VIPs '
-                        '(for example eth1)')
     host, var = sources['mode']
     if settings['mode'] not in MODES:
         raise PlanError(host, var, '%r is not a mode (use %s)' % (settings['mode'], ' or '.join(MODES)))

@@ -17,6 +17,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
     PlanError,
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+    check_names,
     check_vips,
     vip_entries,
 )
@@ -32,17 +33,17 @@ class Instance:
     Every instance has what the VRID settling and check read: its name, group (name),
     claim_name (its twins of the other family share it), family, vrid, vrid_source,
     candidate (see VridClaim), vips (CIDR), members (names), addresses (member -> address
-    of the family), interface and l2 (vrids.l2_keys). An instance of a deployed group also
+    of the family), interfaces (member -> its interface) and l2 (vrids.l2_keys). An instance of a deployed group also
     has its version, priorities (member -> priority), sync_slot (its VIP entry's rotation
     slot, 1..N, in spread mode) and load_balancer (the plan's dict, or None); they stay
     None for a group this run does not deploy.
     """
 
-    __slots__ = ('name', 'group', 'family', 'vips', 'members', 'addresses', 'interface',
+    __slots__ = ('name', 'group', 'family', 'vips', 'members', 'addresses', 'interfaces',
                  'claim_name', 'vrid', 'vrid_source', 'candidate', 'l2',
                  'version', 'priorities', 'sync_slot', 'load_balancer')
 
-    def __init__(self, name, group, family, vips, members, addresses, interface,
+    def __init__(self, name, group, family, vips, members, addresses, interfaces,
                  claim_name=None, vrid=None, vrid_source=None, candidate=None, l2=None):
         self.name = name
         self.group = group
@@ -50,7 +51,7 @@ class Instance:
         self.vips = vips
         self.members = members
         self.addresses = addresses
-        self.interface = interface
+        self.interfaces = interfaces
         self.claim_name = claim_name
         self.vrid = vrid
         self.vrid_source = vrid_source
@@ -70,9 +71,36 @@ class Instance:
 def instances_of_group(group):
     """The instances of a group this run deploys, its VIPs checked against its members."""
     entries = vip_entries(group)
+    check_names(group, entries)
     preferred = _preferred_index(group)
     check_vips(group, entries)
-    return build_instances(group, entries, preferred)
+    instances = build_instances(group, entries, preferred)
+    _check_switchover(group, instances)
+    return instances
+
+
+def _check_switchover(group, instances):
+    """A switchover (vrrp_master) that a fixed vrrp_priority would keep from happening is
+    an error: the run would end with the VIP where it was. (Spread mode has no fixed
+    priorities; vrrp_master starts its rotation.)"""
+    wanted = group.settings['master']
+    if wanted is None or group.settings['mode'] != 'single':
+        return
+    for inst in instances:
+        prios = inst.priorities
+        top = max(prios, key=prios.get)
+        if top == wanted:
+            continue
+        host, var = group.sources['master']
+        fixed = dict((m.name, m) for m in group.members if m.priority is not None)
+        if top in fixed:
+            why = 'host %s has the fixed vrrp_priority %d, above the %d that %s gets' % (
+                top, prios[top], prios[wanted], wanted)
+        else:
+            why = '%s has the fixed vrrp_priority %d, below the %d that %s gets' % (
+                wanted, prios[wanted], prios[top], top)
+        raise PlanError(host, var, 'a switchover to %s cannot happen: %s; remove or change that '
+                        'vrrp_priority' % (wanted, why))
 
 
 def _preferred_index(group):
@@ -104,7 +132,8 @@ def build_instances(group, entries, preferred=None):
                 raise PlanError(group.name, 'groups[%s]' % group.name, 'a member without a %s address' % family)
             inst = Instance(
                 claim.name + suffix, group.name, family, [a.cidr for a in vips], [m.name for m in members],
-                dict((m.name, str(m.addresses[family].ip)) for m in members), group.settings['interface'],
+                dict((m.name, str(m.addresses[family].ip)) for m in members),
+                dict((m.name, m.interface) for m in members),
                 claim_name=claim.name, vrid=claim.vrid, vrid_source=claim.vrid_source,
                 candidate=claim.candidate, l2=l2_keys(vips, members, family))
             if preferred is not None:
@@ -161,10 +190,24 @@ def _check_advert(advert_int, version, sources):
             raise PlanError(host, var, '%s s is finer than VRRPv3\'s centiseconds' % advert_int)
 
 
+def _check_group_fits(n, settings, sources):
+    """A group with more members than its priority range holds, said as such."""
+    base, step = settings['priority_base'], settings['priority_step']
+    room = max(0, (min(base, PRIORITY_MAX) - PRIORITY_MIN) // step + 1)
+    if n > room:
+        host, var = sources['priority_base']
+        raise PlanError(host, var, 'the group has %d members, but priorities %d down by %d to %d '
+                        'leave room for %d; raise vrrp_priority_base (at most %d, for %d members with '
+                        'step %d) or lower vrrp_priority_step'
+                        % (n, base, step, PRIORITY_MIN, room, PRIORITY_MAX,
+                           (PRIORITY_MAX - PRIORITY_MIN) // step + 1, step))
+
+
 def _priorities(members, master_index, settings, sources, spread):
     """Member name -> priority: base for the preferred member, then one step less for each
     next member in inventory order (rotated so that master_index comes first)."""
     n = len(members)
+    _check_group_fits(n, settings, sources)
     out = {}
     for j, member in enumerate(members):
         rank = (j - master_index) % n

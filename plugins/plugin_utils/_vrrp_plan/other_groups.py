@@ -16,6 +16,7 @@ import itertools
 
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
     MODES,
+    VAR_PREFIX,
     PlanError,
     as_str,
     as_vrid,
@@ -23,6 +24,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
 from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
     Group,
     read_group,
+    read_interfaces,
     read_member,
     read_settings,
     vip_entries,
@@ -126,7 +128,9 @@ def _read_other_group(given, deployed_hosts, deployed):
                                           given.get('labels') or 'groups[%s]' % name, keys=VRID_SETTINGS)
     except PlanError:
         return None
-    if len(members_vars) < 2 or settings['interface'] is None or settings['mode'] not in MODES:
+    no_interface = settings['interface'] is None and all(
+        hvars.get(VAR_PREFIX + 'interface') is None for _h, hvars in members_vars)
+    if len(members_vars) < 2 or no_interface or settings['mode'] not in MODES:
         return None
     try:
         return _read_vrid_instances(name, members_vars, settings, sources)
@@ -139,7 +143,7 @@ def _read_other_group(given, deployed_hosts, deployed):
 
 def _read_vrid_instances(name, members_vars, settings, sources):
     members = [read_member(host, hvars, with_priority=False, group=name) for host, hvars in members_vars]
-    settings['interface'] = as_str(settings['interface'], *sources['interface'])
+    read_interfaces(name, members, members_vars, settings, sources)
     if settings['vrid'] is not None:
         settings['vrid'] = as_vrid(settings['vrid'], *sources['vrid'])
     if settings['instance_name'] is not None:

@@ -162,8 +162,9 @@ def vip_to_cidr(text, host='?', variable='address'):
 def parse_ip(text, host, variable):
     """An IP address with an optional prefix, as an Address (a netaddr.IPNetwork inside).
 
-    The prefix is kept only when given (``prefix_known``): '198.18.77.69' and
-    '198.18.77.69/32' are the same address, but only the second one names a subnet.
+    ``prefix_known``: a prefix shorter than the address names a subnet; '198.18.77.69',
+    '198.18.77.69/32' and '198.18.77.69/24' are the same address, but only the last one
+    names a subnet, whose members the checks then hold to it.
     Host names are refused: keepalived needs addresses, and DNS is not a plan input.
     """
     require_netaddr()
@@ -176,15 +177,15 @@ def parse_ip(text, host, variable):
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise PlanError(host, variable, '%r is not an IP address (host names are not '
                                         'accepted: give the address)' % (text,))
-    prefix_known = '/' in text
     try:
         # Without a prefix the network is the address itself: no second parse of the text.
-        net = netaddr.IPNetwork(text) if prefix_known else netaddr.IPNetwork(ip)
+        net = netaddr.IPNetwork(text) if '/' in text else netaddr.IPNetwork(ip)
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise PlanError(host, variable, '%r is not an IP address with a valid prefix' % (text,))
     if net.ip != ip:
         raise PlanError(host, variable, '%r is not an IP address' % (text,))
-    return Address(net, prefix_known)
+    # A /32 (/128) names no subnet: the same as the bare address, written or implied.
+    return Address(net, '/' in text and net.prefixlen < (32 if net.version == 4 else 128))
 
 
 class Address:

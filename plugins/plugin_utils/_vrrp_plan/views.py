@@ -41,7 +41,7 @@ def _host_view(inst, host, settings):
     view = {
         'name': inst.name,
         'group': inst.group,
-        'interface': settings['interface'],
+        'interface': inst.interfaces[host],
         'family': inst.family,
         'version': inst.version,
         'virtual_router_id': inst.vrid,

@@ -162,7 +162,7 @@ class L2Index:
         family = inst.family
         width = self.WIDTHS[family]
         nets, values = inst.l2
-        links = [(family, host, inst.interface) for host in inst.members]
+        links = [(family, host, inst.interfaces[host]) for host in inst.members]
         subnets = [(family, prefix, network) for prefix, network in nets]
         addrs = []
         for prefix in self.prefixes[family]:
@@ -245,9 +245,9 @@ def first_l2_pair(same, limit=None):
     by_link = {}
     for j, inst in enumerate(same):
         for host in inst.members:
-            for i in by_link.setdefault((host, inst.interface), []):
+            for i in by_link.setdefault((host, inst.interfaces[host]), []):
                 pairs.add((i, j))
-            by_link[(host, inst.interface)].append(j)
+            by_link[(host, inst.interfaces[host])].append(j)
     width = 32 if same[0].family == 'ipv4' else 128
     by_net = {}
     for i, inst in enumerate(same):
@@ -274,7 +274,7 @@ def same_l2(a, b):
     or an address of one lies in a subnet (VIP prefix) of the other."""
     if a.family != b.family:
         return False
-    shared = set((h, a.interface) for h in a.members) & set((h, b.interface) for h in b.members)
+    shared = set(a.interfaces.items()) & set(b.interfaces.items())
     if shared:
         return 'host %s, interface %s' % sorted(shared)[0]
     for x, y in ((a, b), (b, a)):

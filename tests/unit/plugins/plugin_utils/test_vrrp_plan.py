@@ -425,10 +425,12 @@ def test_vip_to_cidr(text, cidr):
     assert vip_to_cidr(text) == cidr
 
 
-def test_parse_ip_remembers_whether_a_prefix_was_given():
-    bare, given = parse_ip('198.18.77.69', 'h', 'v'), parse_ip('198.18.77.69/32', 'h', 'v')
-    assert (bare.prefix_known, given.prefix_known) == (False, True)
-    assert bare.cidr == given.cidr == '198.18.77.69/32'
+def test_parse_ip_knows_a_subnet_only_from_a_prefix_shorter_than_the_address():
+    bare, host, subnet = (parse_ip(t, 'h', 'v') for t in ('198.18.77.69', '198.18.77.69/32', '198.18.77.69/24'))
+    # a /32 names no subnet: the same address as the bare one, written or implied
+    assert (bare.prefix_known, host.prefix_known, subnet.prefix_known) == (False, False, True)
+    assert bare.cidr == host.cidr == '198.18.77.69/32'
+    assert parse_ip('2001:db8::69/128', 'h', 'v').prefix_known is False
     assert parse_ip('2001:db8::1', 'h', 'v').family == 'ipv6'
 
 
@@ -584,7 +586,8 @@ BAD = [
     pytest.param({'group_vars': {'vrrp_priority_base': 300}}, None,
                  'web1', 'vrrp_priority_base', 'priority 300 is outside 1..254', id='priority-base-300'),
     pytest.param({'n': 3, 'group_vars': {'vrrp_priority_base': 2}}, None,
-                 'web3', 'vrrp_priority_base', 'priority 0 is outside 1..254',
+                 'web1', 'vrrp_priority_base', 'the group has 3 members, but priorities 2 down by 1 to 1 '
+                 'leave room for 2; raise vrrp_priority_base (at most 254, for 254 members with step 1)',
                  id='priority-base-too-low-for-members'),
     pytest.param({'group_vars': {'vrrp_priority_step': 0}}, None,
                  'web1', 'vrrp_priority_step', 'must be 1 or more, got 0', id='priority-step-0'),
@@ -645,8 +648,8 @@ BAD = [
                  'web1', 'vrrp_nopreempt', 'expected a boolean, got 2', id='nopreempt-2'),
     pytest.param({'group_vars': {'vrrp_instance_name': ''}}, None,
                  'web1', 'vrrp_instance_name', 'expected a non-empty string', id='instance-name-empty'),
-    pytest.param({'host_vars': {'web2': {'vrrp_interface': 'eth2'}}}, None,
-                 'web2', 'vrrp_interface', "'eth2' differs from 'eth1' on web1", id='group-var-differs'),
+    pytest.param({'host_vars': {'web2': {'vrrp_mode': 'spread'}}}, None,
+                 'web2', 'vrrp_mode', "'spread' differs from None on web1", id='group-var-differs'),
     pytest.param({'n': 3, 'host_vars': {'web3': {'vrrp_vrid': 78}}}, None,
                  'web3', 'vrrp_vrid', "78 differs from 77 on web1", id='group-var-differs-on-third-host'),
     pytest.param({'host_vars': {'web2': {'vrrp_vips': None}}}, None,
@@ -778,8 +781,8 @@ def _random_bucket(rnd, size):
         hosts = rnd.sample(['h%d' % i for i in range(12 * size)], rnd.randint(2, 3))
         prefix = rnd.choice([24, 28, 32])
         same.append(Instance(
-            name='vi_%d' % k, group=None, family='ipv4', interface=rnd.choice(['eth0', 'eth1']),
-            members=hosts,
+            name='vi_%d' % k, group=None, family='ipv4', members=hosts,
+            interfaces=dict.fromkeys(hosts, rnd.choice(['eth0', 'eth1'])),
             vips=['198.18.%d.%d/%d' % (rnd.randint(0, 15), rnd.randint(1, 254), prefix)],
             addresses=dict((h, '198.18.%d.%d' % (rnd.randint(0, 15), rnd.randint(1, 254))) for h in hosts),
         ))

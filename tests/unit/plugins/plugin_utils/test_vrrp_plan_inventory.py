@@ -260,7 +260,9 @@ def test_probing_skips_taken_vrids_and_wraps_from_255_to_1(inventory):
     for vrid in range(105, VRID_MAX + 1):
         name = 'x%d' % vrid
         groups[name] = ['web1', 'web2']
-        specs.append({'name': name, 'vrid': vrid, 'vips': ['192.168.56.70'], 'instance_name': 'vi_' + name})
+        # each group its own VIP (one VIP in two groups is refused)
+        specs.append({'name': name, 'vrid': vrid, 'vips': ['10.70.%d.%d' % (vrid // 250, vrid % 250 + 1)],
+                      'instance_name': 'vi_' + name})
     plan = plan_from_inventory(specs, hostvars, groups)
     assert _vrid(plan, 'web') == 1
 
@@ -271,7 +273,9 @@ def test_no_free_vrid_on_the_l2_is_an_error(inventory):
     for vrid in range(1, VRID_MAX + 1):
         name = 'x%d' % vrid
         groups[name] = ['web1', 'web2']
-        specs.append({'name': name, 'vrid': vrid, 'vips': ['192.168.56.70'], 'instance_name': 'vi_' + name})
+        # each group its own VIP (one VIP in two groups is refused)
+        specs.append({'name': name, 'vrid': vrid, 'vips': ['10.70.%d.%d' % (vrid // 250, vrid % 250 + 1)],
+                      'instance_name': 'vi_' + name})
     with pytest.raises(PlanError) as err:
         plan_from_inventory(specs, hostvars, groups)
     assert (err.value.host, err.value.variable) == ('web1', 'vrrp_vrid')
@@ -347,7 +351,7 @@ def _random_instances(rnd, size):
         derived = rnd.choice([7, 8, 9])
         inst = Instance(
             name='vi_%d' % k, group='g%d' % k, claim_name='vi_%d' % k, family='ipv4',
-            interface=rnd.choice(['eth0', 'eth1']), members=hosts,
+            interfaces=dict.fromkeys(hosts, rnd.choice(['eth0', 'eth1'])), members=hosts,
             vips=['198.18.%d.%d/%d' % (rnd.randint(0, 3), rnd.randint(1, 254), rnd.choice([24, 28, 32]))],
             addresses=dict((h, '198.18.%d.%d' % (rnd.randint(0, 3), rnd.randint(1, 254))) for h in hosts),
             vrid=rnd.choice([7, 8, 9]) if explicit else derived, candidate=None if explicit else derived,

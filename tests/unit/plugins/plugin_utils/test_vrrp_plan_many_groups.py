@@ -223,3 +223,90 @@ def test_an_alias_group_of_merged_classes_keeps_its_vrid_clash():
         with pytest.raises(PlanError) as err:
             plan_from_inventory(['x'], hostvars, inv, inventory_wide=True)
         assert 'VRID 10' in str(err.value), present
+
+
+# --- issue 27: what keepalived reads, addresses across groups, switchovers, interfaces --
+
+def pair(**group_vars):
+    settings = dict({'vrrp_interface': 'eth0', 'vrrp_vips': ['198.18.44.69/24']}, **group_vars)
+    return _hosts(['web1', 'web2'], '198.18.44.', **settings), {'web': ['web1', 'web2']}
+
+
+@pytest.mark.parametrize('change,variable,phrase', [
+    ({'vrrp_instance_name': 'vi web'}, 'vrrp_instance_name', "instance name 'vi web' holds a blank"),
+    ({'vrrp_vips': [{'name': 'vi{a}', 'addresses': ['198.18.44.69/24']}]}, 'vrrp_vips[0].name',
+     "instance name 'vi{a}' holds a brace"),
+    ({'vrrp_interface': 'eth0 #x'}, 'vrrp_interface', "interface name 'eth0 #x' holds a blank"),
+    ({'vrrp_interface': 'a-very-long-nic-name'}, 'vrrp_interface', 'is 20 bytes (20 characters); keepalived takes at most 15'),
+])
+def test_strings_written_into_keepalived_conf_are_one_word_each(change, variable, phrase):
+    hostvars, groups = pair(**change)
+    with pytest.raises(PlanError) as err:
+        plan_from_inventory(['web'], hostvars, groups, inventory_wide=True)
+    assert (err.value.host, err.value.variable) == ('web1', variable)
+    assert phrase in str(err.value)
+
+
+def test_a_group_name_that_keepalived_cannot_read_asks_for_an_instance_name():
+    hostvars, _groups = pair()
+    groups = {'web#1': ['web1', 'web2']}
+    with pytest.raises(PlanError) as err:
+        plan_from_inventory(['web#1'], hostvars, groups, inventory_wide=True)
+    assert err.value.variable == 'vrrp_instance_name'
+    assert "the group name 'web#1', which names its instance (vi_web#1)" in str(err.value)
+    for hv in hostvars.values():
+        hv['vrrp_instance_name'] = 'vi_web1'
+    assert plan_from_inventory(['web#1'], hostvars, groups)['hosts']['web1'][0]['name'] == 'vi_web1'
+    # a sync group is still named after the group
+    for hv in hostvars.values():
+        hv['vrrp_sync_group'] = True
+    with pytest.raises(PlanError):
+        plan_from_inventory(['web#1'], hostvars, groups)
+
+
+def test_one_vip_in_two_groups_is_refused_naming_both():
+    hostvars, groups = pair()
+    hostvars.update(_hosts(['api1', 'api2'], '198.18.44.', first=21, vrrp_interface='eth0',
+                           vrrp_vips=['198.18.44.69/24'], vrrp_vrid=9))
+    groups['api'] = ['api1', 'api2']
+    for deployed in ('web', 'api'):
+        with pytest.raises(PlanError) as err:
+            plan_from_inventory([deployed], hostvars, groups, inventory_wide=True)
+        other = 'api' if deployed == 'web' else 'web'
+        assert ('virtual IP 198.18.44.69 of group %s is also a virtual IP in group %s' % (deployed, other)
+                in str(err.value))
+
+
+def test_a_vip_that_is_another_groups_member_address_is_refused():
+    hostvars, groups = pair()
+    hostvars.update(_hosts(['api1', 'api2'], '198.18.44.', first=68, vrrp_interface='eth0',
+                           vrrp_vips=['198.18.44.70/24'], vrrp_vrid=9))
+    groups['api'] = ['api1', 'api2']  # api2 is 198.18.44.69, web's VIP
+    with pytest.raises(PlanError) as err:
+        plan_from_inventory(['web'], hostvars, groups, inventory_wide=True)
+    assert 'virtual IP 198.18.44.69 of group web is also the address of host api2 in group api' in str(err.value)
+
+
+def test_a_switchover_that_a_fixed_priority_blocks_fails_naming_it():
+    hostvars, groups = pair(vrrp_master='web2')
+    hostvars['web1']['vrrp_priority'] = 150
+    with pytest.raises(PlanError) as err:
+        plan_from_inventory(['web'], hostvars, groups)
+    assert err.value.variable == 'vrrp_master'
+    assert ('a switchover to web2 cannot happen: host web1 has the fixed vrrp_priority 150, above the 101 '
+            'that web2 gets') in str(err.value)
+
+
+def test_hosts_with_other_nic_names_form_a_pair():
+    hostvars, groups = pair()
+    hostvars['web2']['vrrp_interface'] = 'ens3'
+    plan = plan_from_inventory(['web'], hostvars, groups)
+    assert plan['hosts']['web1'][0]['interface'] == 'eth0' and plan['hosts']['web2'][0]['interface'] == 'ens3'
+
+
+def test_a_host_prefix_vip_is_the_bare_address():
+    # the members' addresses carry no prefix: a /32 VIP names no subnet to hold them to
+    for vip in ('198.18.45.69', '198.18.45.69/32'):
+        hostvars, groups = pair(vrrp_vips=[vip])
+        plan = plan_from_inventory(['web'], hostvars, groups)
+        assert plan['hosts']['web1'][0]['vips'] == ['198.18.45.69/32']
