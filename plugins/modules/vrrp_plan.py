@@ -58,7 +58,13 @@ description:
   - "Variables of one member (host_vars): C(vrrp_address) (the host's address on the VRRP
     interface, or a list with one address per family, or for a host in groups on several
     interfaces a mapping of group names to those; default C(ansible_host) when that
-    is an IP address); C(vrrp_priority) (a fixed priority, single mode only)."
+    is an IP address); C(vrrp_priority) (a fixed priority, single mode only);
+    C(vrrp_interface) (the host's own NIC name, when it differs from the group's; or a
+    mapping of group names to NIC names); C(vrrp_drain) (true: the host is never the
+    MASTER, it gets the lowest priorities, run after run, until it is set back);
+    C(vrrp_leave) (true: the host leaves every group it is in: its VIPs move to the
+    planned MASTER, keepalived stops there and the role's files go, and the other
+    members are planned without it)."
   - Group-level variables must be equal on every member of the group.
   - "C(vrrp_groups) (in group_vars/all, the same on every host) maps a group name to its
     settings, the group-level ones without the C(vrrp_) prefix (C(vips), C(interface),
@@ -186,18 +192,27 @@ plan:
   type: dict
   contains:
     groups:
-      description: Per group, its members, its instances (name, family, version, vrid,
-        vips and the priority of each member) and C(backends), the host names of its
-        C(vrrp_backends) group in inventory order (empty without C(vrrp_backends)); with
-        C(vrrp_sync_group), also C(sync_groups), a dict of sync group name to its
-        instance names.
+      description: Per planned group (the deployed ones, and those that share a host with
+        them), its members, its instances (name, family, version, vrid, vips and the
+        priority of each member), C(backends), the host names of its C(vrrp_backends)
+        group in inventory order (empty without C(vrrp_backends)), and C(deployed) (false
+        for a group planned because it shares a host); with C(vrrp_sync_group), also
+        C(sync_groups), a dict of sync group name to its instance names.
       type: dict
       sample: {"web": {"members": ["web1", "web2"], "instances": [{"name": "vi_1",
         "family": "ipv4", "version": 2, "vrid": 77, "vips": ["192.168.56.69/32"],
-        "priorities": {"web1": 101, "web2": 100}}], "backends": []}}
+        "priorities": {"web1": 101, "web2": 100}}], "backends": [], "deployed": true}}
     hosts:
-      description: Per host, the list of its VRRP instances, each as in RV(instances).
+      description: Per host of the deployed groups (the members that stay), the list of
+        its VRRP instances of every group it is in, each as in RV(instances).
       type: dict
+    leaving:
+      description: Per member that leaves its groups (C(vrrp_leave)), its farewell
+        instances, each as in RV(instances), as a drained member (the lowest priority, the
+        old peers) would have them, so that a run hands the VIPs it holds to the planned
+        MASTER before keepalived stops there.
+      type: dict
+      version_added: "0.2.0"
     vrid_moves:
       description: >-
         The instances of the deployed groups whose derived VRID is not their first
@@ -212,9 +227,10 @@ plan:
       description: >-
         Who a rolling deploy changes when, as the plan's hosts (in the order the plan first
         sees them): C(backups), the hosts that are MASTER of no instance (every host with
-        C(vrrp_nopreempt)); C(masters), the hosts that are MASTER of at least one;
+        C(vrrp_nopreempt)); C(masters), the hosts that are MASTER of at least one, and
+        C(master_rounds), the same in rounds of at most one host of each group;
         C(balancers), the hosts with a RV(instances[].load_balancer); C(backends), the
-        backends of every load balancer, each once.
+        backends of every load balancer, each once; C(leaving), the members that leave.
       type: dict
       contains:
         backups:
@@ -225,6 +241,17 @@ plan:
           description: The hosts that are MASTER of at least one instance.
           type: list
           elements: str
+        master_rounds:
+          description: The masters in rounds that hold at most one host of each group, so
+            that the groups of a fleet roll side by side and each group's MASTERs one at a time.
+          type: list
+          elements: list
+          version_added: "0.2.0"
+        leaving:
+          description: The members that leave their groups (C(vrrp_leave)).
+          type: list
+          elements: str
+          version_added: "0.2.0"
         balancers:
           description: The hosts with a load balancer (C(vrrp_backends)).
           type: list
@@ -233,7 +260,8 @@ plan:
           description: The host names of the load balancers' backends, in order, each once.
           type: list
           elements: str
-      sample: {"backups": ["lb2"], "masters": ["lb1"], "balancers": ["lb1", "lb2"], "backends": ["web1", "web2"]}
+      sample: {"backups": ["lb2"], "masters": ["lb1"], "master_rounds": [["lb1"]], "balancers": ["lb1", "lb2"],
+        "backends": ["web1", "web2"], "leaving": []}
 instances:
   description: The VRRP instances of the host the task ran for.
   returned: success

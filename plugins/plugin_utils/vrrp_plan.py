@@ -67,6 +67,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vie
     add_sync_groups,
     group_summaries,
     host_views,
+    leaving_views,
     master_down_interval,
     rollout,
 )
@@ -129,9 +130,10 @@ def plan_groups(groups, others=None, order=None):
 
     Returns {'groups': {name: {...}}, 'hosts': {host: [instance view, ...]},
     'vrid_moves': [{group, instance, vrid, derived, taken_by}], 'rollout': {backups,
-    masters, master_rounds, balancers, backends}}: groups holds the planned groups (deployed
-    or not); hosts the members of the deployed groups, with the instances of every group
-    they are in; vrid_moves lists the planned instances whose derived VRID is not their
+    masters, master_rounds, balancers, backends, leaving}, 'leaving': {host: [farewell
+    view, ...]}}: groups holds the planned groups (deployed or not); hosts the members of
+    the deployed groups, with the instances of every group they are in; leaving the
+    members that leave (vrrp_leave), with the views that hand their VIPs over; vrid_moves lists the planned instances whose derived VRID is not their
     first candidate derived_vrid() because the group taken_by holds that one on their L2;
     rollout names the hosts of each step of a rolling deploy (views.rollout).
     """
@@ -158,5 +160,9 @@ def plan_groups(groups, others=None, order=None):
     sync_groups = add_sync_groups(planned.values(), views)
     # the hosts of this run: the members of the deployed groups, with every instance of theirs
     hosts = dict((host, views[host]) for group in deployed.values() for host in group.member_names)
-    return {'groups': group_summaries(planned.values(), sync_groups, deployed), 'hosts': hosts,
-            'vrid_moves': moves, 'rollout': rollout(hosts, planned)}
+    in_run = set(m.name for group in deployed.values() for m in group.leaving)
+    leaving = dict((host, found) for host, found in leaving_views(planned.values()).items() if host in in_run)
+    out = {'groups': group_summaries(planned.values(), sync_groups, deployed), 'hosts': hosts,
+           'vrid_moves': moves, 'rollout': rollout(hosts, planned), 'leaving': leaving}
+    out['rollout']['leaving'] = list(leaving)
+    return out

@@ -33,16 +33,20 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
 
 class Group:
     """A VRRP group: its settings (GROUP_SETTINGS key -> value), their sources (key ->
-    (host, variable) that an error about it names), its members in inventory order; its
-    instances and load_balancer once they are planned."""
+    (host, variable) that an error about it names), its members in inventory order (those
+    that stay), the members that leave it (vrrp_leave); its instances and load_balancer
+    once they are planned."""
 
-    __slots__ = ('name', 'settings', 'sources', 'members', 'instances', 'load_balancer')
+    __slots__ = ('name', 'settings', 'sources', 'members', 'leaving', 'roster', 'instances', 'load_balancer')
 
-    def __init__(self, name, settings, sources, members):
+    def __init__(self, name, settings, sources, members, roster=None):
         self.name = name
         self.settings = settings
         self.sources = sources
         self.members = members
+        # every member, leaving or not, in inventory order
+        self.roster = list(roster or members)
+        self.leaving = [m for m in self.roster if m.leave]
         self.instances = []
         self.load_balancer = None
 
@@ -52,15 +56,18 @@ class Group:
 
 
 class Member:
-    __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var', 'interface')
+    __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var', 'interface',
+                 'drain', 'leave')
 
-    def __init__(self, name, addresses, priority, priority_var, address_vars):
+    def __init__(self, name, addresses, priority, priority_var, address_vars, drain=False, leave=False):
         self.name = name
         self.addresses = addresses  # family -> Address
         self.address_vars = address_vars  # family -> the variable it came from
         self.priority = priority
         self.priority_var = priority_var
         self.interface = None  # its interface in the group (read_interfaces)
+        self.drain = drain  # vrrp_drain: never the MASTER
+        self.leave = leave  # vrrp_leave: taken out of its groups
 
 
 # Settings a member may have of its own (host_vars), the group's value its default.
@@ -85,9 +92,10 @@ def read_group(given, deployed):
     settings, sources = read_settings(name, members_vars, overrides, label)
     members = [read_member(host, hvars, group=name) for host, hvars in members_vars]
     read_interfaces(name, members, members_vars, settings, sources)
-    _check_settings(settings, sources, name, members)
     _check_distinct_addresses(name, members)
-    return Group(name, settings, sources, members)
+    staying = [m for m in members if not m.leave]
+    _check_settings(settings, sources, name, staying, [m.name for m in members if m.leave])
+    return Group(name, settings, sources, staying, members)
 
 
 def _group_host(name, members_vars):
@@ -166,7 +174,8 @@ def read_member(host, hvars, with_priority=True, group=None):
     prio = hvars.get(prio_var) if with_priority else None
     if prio is not None:
         prio = as_int(prio, host, prio_var)
-    return Member(host, addresses, prio, prio_var, address_vars)
+    drain, leave = (as_bool(hvars.get(VAR_PREFIX + key, False), host, VAR_PREFIX + key) for key in ('drain', 'leave'))
+    return Member(host, addresses, prio, prio_var, address_vars, drain=drain, leave=leave)
 
 
 def read_interfaces(group, members, members_vars, settings, sources):
@@ -211,12 +220,20 @@ def check_names(group, entries):
                             'instance name %r %s' % (entry.name, problem))
 
 
-def _check_settings(settings, sources, group, members):
-    """Check the settings of a deployed group and turn them into their types, in place."""
+def _check_settings(settings, sources, group, members, leaving=()):
+    """Check the settings of a deployed group and turn them into their types, in place.
+    members: those that stay; leaving: the names of those that leave (vrrp_leave)."""
     if len(members) < 2:
         host = members[0].name if members else 'localhost'
+        if leaving:
+            raise PlanError(leaving[0], VAR_PREFIX + 'leave', 'group %s would keep %d member(s) when %s '
+                            'leave(s); VRRP needs at least two hosts: take the whole group out '
+                            '(playbooks/uninstall.yml) instead' % (group, len(members), ', '.join(leaving)))
         raise PlanError(host, 'groups[%s]' % group, 'group %s has %d member(s); VRRP needs '
                         'at least two hosts' % (group, len(members)))
+    if all(m.drain for m in members):
+        raise PlanError(members[0].name, VAR_PREFIX + 'drain', 'every member of group %s is drained: '
+                        'one must be able to hold the VIP' % group)
     host, var = sources['mode']
     if settings['mode'] not in MODES:
         raise PlanError(host, var, '%r is not a mode (use %s)' % (settings['mode'], ' or '.join(MODES)))

@@ -113,7 +113,11 @@ def _preferred_index(group):
     if group.settings['master'] not in names:
         raise PlanError(host, var, '%r is not a member of this group (%s)'
                         % (group.settings['master'], ', '.join(names)))
-    return names.index(group.settings['master'])
+    preferred = names.index(group.settings['master'])
+    if group.members[preferred].drain:
+        raise PlanError(host, var, '%s is drained (vrrp_drain): it cannot be the MASTER'
+                        % group.settings['master'])
+    return preferred
 
 
 def build_instances(group, entries, preferred=None):
@@ -205,13 +209,17 @@ def _check_group_fits(n, settings, sources):
 
 def _priorities(members, master_index, settings, sources, spread):
     """Member name -> priority: base for the preferred member, then one step less for each
-    next member in inventory order (rotated so that master_index comes first)."""
+    next member in inventory order (rotated so that master_index comes first; drained
+    members last)."""
     n = len(members)
     _check_group_fits(n, settings, sources)
+    # the rotation from master_index, drained members (vrrp_drain) after all the others
+    rotation = [members[(master_index + k) % n] for k in range(n)]
+    rank_of = dict((m.name, rank) for rank, m in enumerate(
+        [m for m in rotation if not m.drain] + [m for m in rotation if m.drain]))
     out = {}
-    for j, member in enumerate(members):
-        rank = (j - master_index) % n
-        prio = settings['priority_base'] - rank * settings['priority_step']
+    for member in members:
+        prio = settings['priority_base'] - rank_of[member.name] * settings['priority_step']
         if member.priority is not None:
             if spread:
                 raise PlanError(member.name, member.priority_var, 'a fixed priority applies '
@@ -225,6 +233,10 @@ def _priorities(members, master_index, settings, sources, spread):
             raise PlanError(member.name, var, 'priority %d is outside %d..%d (255 is '
                             'reserved for the address owner)' % (prio, PRIORITY_MIN, PRIORITY_MAX))
         out[member.name] = prio
+    top = max(members, key=lambda m: out[m.name])
+    if top.drain:
+        raise PlanError(top.name, top.priority_var, 'host %s is drained (vrrp_drain), but its fixed '
+                        'priority %d is the highest of its group' % (top.name, out[top.name]))
     seen = {}
     for member in members:
         prio = out[member.name]

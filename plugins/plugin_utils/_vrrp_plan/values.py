@@ -43,8 +43,10 @@ GROUP_SETTINGS = {
     'backend_port': 80,
     'lb_mode': 'haproxy',
 }
-# Settings of one member (host_vars).
-HOST_SETTINGS = ('address', 'priority')
+# Settings of one member (host_vars): its address and fixed priority; drain (never the
+# MASTER: the lowest priorities, across runs) and leave (taken out of its groups: the plan
+# gives it its farewell views, the other members plan without it).
+HOST_SETTINGS = ('address', 'priority', 'drain', 'leave')
 # The per-group settings mapping (group_vars/all): {group name: {GROUP_SETTINGS key: value}}.
 # A group's entry wins over its members' vrrp_* variables, so groups that share hosts can
 # each have their own settings (a host's merged variables hold one vrrp_vips only).

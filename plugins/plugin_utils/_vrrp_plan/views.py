@@ -15,6 +15,13 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
     VAR_PREFIX,
     PlanError,
 )
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+    Group,
+    Member,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import (
+    instances_of_group,
+)
 
 
 def host_views(groups):
@@ -161,8 +168,8 @@ def rollout(hosts, groups):
     rounds that hold at most one host of each group (groups: {name: Group}), so that
     groups roll side by side and each group's MASTERs one at a time; balancers, the hosts
     whose views have a load_balancer; backends, the backends of every load balancer, each
-    once."""
-    out = {'backups': [], 'masters': [], 'master_rounds': [], 'balancers': [], 'backends': []}
+    once; leaving, the members that leave (vrrp_leave; plan['leaving'] has their views)."""
+    out = {'backups': [], 'masters': [], 'master_rounds': [], 'balancers': [], 'backends': [], 'leaving': []}
     round_groups = []  # the groups of each round's hosts
     seen_backends = set()
     for host, views in hosts.items():
@@ -191,3 +198,29 @@ def _add_to_round(host, host_groups, rounds, round_groups):
             return
     rounds.append([host])
     round_groups.append(set(host_groups))
+
+
+def leaving_views(groups):
+    """{host: [its farewell views]} of the members that leave their groups (vrrp_leave):
+    the views each would have as a drained member of the group as it was, the lowest
+    priority and the old peers, so that a run hands the VIPs it holds to the planned
+    MASTER (a preemption) before it stops keepalived there. The VRIDs are the group's."""
+    out = {}
+    for group in groups:
+        if not group.leaving:
+            continue
+        farewell = Group(group.name, group.settings, group.sources, [_drained(m) for m in group.roster])
+        vrids = dict((inst.name, inst.vrid) for inst in group.instances)
+        for inst in instances_of_group(farewell):
+            inst.vrid = vrids[inst.name]
+            for member in group.leaving:
+                out.setdefault(member.name, []).append(_host_view(inst, member.name, group.settings))
+    return out
+
+
+def _drained(member):
+    """member as a drained member that stays (for its farewell views)."""
+    drained = Member(member.name, member.addresses, member.priority, member.priority_var,
+                     member.address_vars, drain=member.drain or member.leave)
+    drained.interface = member.interface
+    return drained

@@ -35,7 +35,7 @@ def test_seed_pair_rolls_out_web2_then_web1(inventory):
     hostvars, groups = inventory()
     plan = plan_from_inventory(['web'], hostvars, groups)
     assert plan['rollout'] == {'backups': ['web2'], 'masters': ['web1'], 'master_rounds': [['web1']],
-                               'balancers': [], 'backends': []}
+                               'balancers': [], 'backends': [], 'leaving': []}
     assert plan['groups']['web']['backends'] == []
 
 
@@ -44,7 +44,7 @@ def test_balancer_pair_of_the_load_balancer_inventory():
     plan = plan_from_inventory(['balancers'], hostvars, groups, inventory_wide=True)
     assert plan['rollout'] == {'backups': ['lb2'], 'masters': ['lb1'], 'master_rounds': [['lb1']],
                                'balancers': ['lb1', 'lb2'],
-                               'backends': ['web1', 'web2']}
+                               'backends': ['web1', 'web2'], 'leaving': []}
     assert plan['groups']['balancers']['backends'] == ['web1', 'web2']
 
 
@@ -67,7 +67,7 @@ def test_spread_mode_makes_every_host_a_master(inventory):
     assert plan['rollout'] == {'backups': [], 'masters': ['web1', 'web2', 'web3'],
                                # one group: its MASTERs one at a time
                                'master_rounds': [['web1'], ['web2'], ['web3']],
-                               'balancers': [], 'backends': []}
+                               'balancers': [], 'backends': [], 'leaving': []}
 
 
 def test_nopreempt_makes_every_host_a_backup(inventory):
