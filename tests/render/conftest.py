@@ -4,6 +4,7 @@ template (tests/render/render.yml); nothing connects to the inventories' address
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -23,7 +24,9 @@ def render(inventory, out_dir, group='web', extra_vars=None):
     cmd = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', str(inventory),
            str(HERE / 'render.yml'), '-e', 'render_dir=%s' % out_dir, '-e', 'failover_group=%s' % group]
     for key, value in (extra_vars or {}).items():
-        cmd += ['-e', '%s=%s' % (key, value)]
+        # key=value for a plain word or number; JSON for anything else (lists, dicts, blanks)
+        plain = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (isinstance(value, str) and value and value.split() == [value])
+        cmd += ['-e', '%s=%s' % (key, value) if plain else json.dumps({key: value})]
     env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
     proc = subprocess.run(cmd, cwd=str(TOP), env=env, capture_output=True, check=False, text=True, timeout=300)
     if proc.returncode != 0:

@@ -31,6 +31,8 @@ INVENTORIES = {
     'load_balancer': (TOP / 'inventories' / 'load_balancer', {}),
     'lvs_nat_config_only': (TOP / 'inventories' / 'load_balancer', {'vrrp_lb_mode': 'lvs_nat'}),
     'lvs_dr_config_only': (TOP / 'inventories' / 'load_balancer', {'vrrp_lb_mode': 'lvs_dr'}),
+    # every option of issue 29: VRRP options, events, notifications, extra lines
+    'every_option': (Path(__file__).parent / 'inventories' / 'every_option.yml', {}),
 }
 GROUPS = {'load_balancer': 'balancers', 'lvs_nat_config_only': 'balancers', 'lvs_dr_config_only': 'balancers'}
 
@@ -56,6 +58,7 @@ def rendered(tmp_path_factory):
         'active_active': ['a1', 'a2'], 'dual_stack': ['d1', 'd2'],
         'spread_sync': ['s1', 's2', 's3'], 'fast_profile': ['web1', 'web2'],
         'load_balancer': ['lb1', 'lb2'], 'lvs_nat_config_only': ['lb1', 'lb2'], 'lvs_dr_config_only': ['lb1', 'lb2'],
+        'every_option': ['o1', 'o2'],
     }.items() for host in hosts))
 def test_keepalived_accepts_rendered_configuration(netns, rendered, case):
     result = check(netns, rendered[case])
