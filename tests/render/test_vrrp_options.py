@@ -41,13 +41,17 @@ def test_global_options_are_in_global_defs(every_option):
 
 def test_trackers_are_defined_once_and_followed_by_every_instance(every_option):
     parsed = parse(every_option['o2'])
-    assert blocks(parsed, 'track_file') == {'maintenance': {'file': ('/etc/keepalived/maintenance',), 'weight': ('0',)}}
+    # the maintenance flag: a check that the file does not exist (touch drains, rm returns)
+    assert blocks(parsed, 'track_file') == {}
+    check = blocks(parsed, 'vrrp_script')['chk_maintenance']
+    assert ' '.join(check['script']) == '"/usr/bin/test ! -e /etc/keepalived/maintenance"'
+    assert (check['fall'], check['rise']) == (('1',), ('1',))
     processes = blocks(parsed, 'vrrp_track_process')
     assert processes['process_apache2'] == {'process': ('apache2',), 'weight': ('0',), 'quorum': ('1',), 'delay': ('0.5',)}
     assert processes['process_sshd'] == {'process': ('sshd',), 'weight': ('-10',), 'quorum': ('1',)}
     inst = options(parsed, 'vrrp_instance')
     assert inst['track_interface'] == (('eth1', ('weight', '-20'), None),)
-    assert inst['track_file'] == (('maintenance', (), None),)
+    assert ('chk_maintenance', (), None) in inst['track_script'] and 'track_file' not in inst
     assert inst['track_process'] == (('process_apache2', (), None), ('process_sshd', (), None))
 
 
