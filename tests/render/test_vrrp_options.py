@@ -44,8 +44,10 @@ def test_trackers_are_defined_once_and_followed_by_every_instance(every_option):
     # the maintenance flag: a check that the file does not exist (touch drains, rm returns)
     assert blocks(parsed, 'track_file') == {}
     check = blocks(parsed, 'vrrp_script')['chk_maintenance']
-    assert ' '.join(check['script']) == '"/usr/bin/test ! -e /etc/keepalived/maintenance"'
-    assert (check['fall'], check['rise']) == (('1',), ('1',))
+    assert check['script'] == ('"/usr/bin/test', '-e', '/etc/keepalived/maintenance"')
+    assert (check['weight'], check['fall'], check['rise']) == (('0', 'reverse'), ('1',), ('1',))
+    # down until a first check says the flag is there: no FAULT at a start or reload
+    assert 'init_fail' in check
     processes = blocks(parsed, 'vrrp_track_process')
     assert processes['process_apache2'] == {'process': ('apache2',), 'weight': ('0',), 'quorum': ('1',), 'delay': ('0.5',)}
     assert processes['process_sshd'] == {'process': ('sshd',), 'weight': ('-10',), 'quorum': ('1',)}
