@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from bench import converge, core, faults, lab, scale, soak
+from lab import probe as lab_probe
 
 DEFAULT_OUT = core.ROOT / 'bench' / 'results'
 ATTEMPTS = 3  # per repetition, when the fault command itself fails
@@ -318,11 +319,10 @@ def main(argv=None):
               'scenarios: %s; suites: %s' % (bad, ', '.join(core.PROFILES), ', '.join(core.SCENARIOS),
                                              ', '.join(lab.SUITES)), file=sys.stderr)
         return 2
-    probe = core.probe_module()
     log = Progress()
     if args.check:
         try:
-            lab.check_lab_up(probe.fetch)
+            lab.check_lab_up(lab_probe.fetch)
         except lab.LabError as exc:
             print('ERROR: %s' % exc, file=sys.stderr)
             return 2
@@ -369,7 +369,7 @@ def main(argv=None):
             for profile in args.profiles + (args.soak_only if suite in args.soak_suites else []):
                 if profile not in args.scenario_profiles and (suite not in args.soak_suites or args.soak <= 0):
                     continue  # neither rows nor a soak here
-                run_profile(args, data, profile, suite, inventory, role_defaults, probe, log, save, deadline,
+                run_profile(args, data, profile, suite, inventory, role_defaults, lab_probe, log, save, deadline,
                             with_scenarios=profile in args.scenario_profiles and profile not in args.soak_only)
     except (lab.LabError, RuntimeError, OSError, ValueError) as exc:
         data['errors'].append(str(exc))

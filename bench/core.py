@@ -15,12 +15,13 @@ tests/unit/bench/ tests all of it without a lab.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import statistics
-import sys
 from pathlib import Path
+
+from lab.spec import group_hostvars
+from plugins.plugin_utils import vrrp_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / 'inventories' / 'lab' / 'hosts.yml'
@@ -64,57 +65,7 @@ def profile_vars(name):
     return extra
 
 
-# --- the collection's own code -----------------------------------------------------------
-
-
-def _load_file_module(name, path):
-    spec = importlib.util.spec_from_file_location(name, str(path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def vrrp_plan():
-    """plugins/plugin_utils/vrrp_plan.py, imported as the collection's module when the
-    collection is on sys.path (make collection), else from its file (it is plain Python)."""
-    collections = ROOT / '.collections'
-    if collections.is_dir() and str(collections) not in sys.path:
-        sys.path.insert(0, str(collections))
-    try:
-        from ansible_collections.failover.keepalived.plugins.plugin_utils import vrrp_plan as mod
-    except ImportError:
-        mod = _load_file_module('bench_vrrp_plan', ROOT / 'plugins' / 'plugin_utils' / 'vrrp_plan.py')
-    return mod
-
-
-def vip_holders_module():
-    """lab/vip_holders.py (standard library only): which lab containers hold a VIP."""
-    return _load_file_module('bench_lab_vip_holders', ROOT / 'lab' / 'vip_holders.py')
-
-
-def lab_spec_module():
-    """lab/spec.py: what the lab is (its topology from inventories/lab, its host)."""
-    return _load_file_module('bench_lab_spec', ROOT / 'lab' / 'spec.py')
-
-
-def probe_module():
-    """lab/probe.py, the lab's VIP prober (the benchmark has no prober of its own)."""
-    return _load_file_module('bench_lab_probe', ROOT / 'lab' / 'probe.py')
-
-
 # --- profiles and bounds -----------------------------------------------------------------
-
-
-def lab_hostvars(inventory, extra_vars=None):
-    """(hostvars, groups) of the lab inventory's web group, extra vars on top (as -e)."""
-    web = inventory['all']['children'][GROUP]
-    hostvars = {}
-    for host, hvars in (web.get('hosts') or {}).items():
-        merged = dict(web.get('vars') or {})
-        merged.update(hvars or {})
-        merged.update(extra_vars or {})
-        hostvars[host] = merged
-    return hostvars, {GROUP: list(web.get('hosts') or {})}
 
 
 def profile_timers(inventory, role_defaults, extra_vars=None):
@@ -122,9 +73,8 @@ def profile_timers(inventory, role_defaults, extra_vars=None):
     BACKUP, their priorities, the VRRP version, advert_int, each host's
     Master_Down_Interval (from the plan), and the health check (role defaults + extra vars).
     """
-    plan_mod = vrrp_plan()
-    hostvars, groups = lab_hostvars(inventory, extra_vars)
-    plan = plan_mod.plan_from_inventory([GROUP], hostvars, groups)
+    hostvars, groups = group_hostvars(inventory, extra_vars, GROUP)
+    plan = vrrp_plan.plan_from_inventory([GROUP], hostvars, groups)
     views = dict((h, v[0]) for h, v in plan['hosts'].items())
     master = [h for h, v in views.items() if v['state'] == 'MASTER']
     if len(master) != 1:
@@ -217,7 +167,7 @@ def bounds_ms(timers):
     Master_Down_Interval and the skew come from master_down_interval() of the collection
     (RFC 5798 with keepalived's skew: VRRPv2 (256-p)/256 s, VRRPv3 (256-p)*advert/256 s).
     """
-    mdi = vrrp_plan().master_down_interval
+    mdi = vrrp_plan.master_down_interval
     a, v = timers['advert_int'], timers['version']
     backup, master = timers['backup'], timers['master']
     mdi_backup = mdi(a, timers['priority'][backup], v)

@@ -24,26 +24,39 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
 
 from bench import core, lab
+from lab import probe as lab_probe
+from lab.vip_holders import holders
+from plugins.plugin_utils import vrrp_plan
 
 SCENARIO = 'load_balancer'
 GROUP = 'balancers'
 DEFAULT_OUT = core.ROOT / 'bench' / 'results' / 'load-balancer'
+BASE_CONFIG = core.ROOT / '.config' / 'molecule' / 'config.yml'
 
 
 def scenario_inventory():
-    """(hostvars, groups) of the scenario's hosts, as its molecule.yml gives them."""
-    conf = yaml.safe_load((core.ROOT / 'molecule' / SCENARIO / 'molecule.yml').read_text(encoding='utf-8'))
-    inv = conf['provisioner']['inventory']
+    """(hostvars, groups) of the scenario's hosts as Molecule's inventory gives them: the
+    group_vars of its molecule.yml, and the variables that the shared base config
+    (.config/molecule/config.yml) derives for every platform (vrrp_address, its address on
+    its network), templated by Ansible from that file: one rule, read from where it is."""
+    scenario = yaml.safe_load((core.ROOT / 'molecule' / SCENARIO / 'molecule.yml').read_text(encoding='utf-8'))
+    base = yaml.safe_load(BASE_CONFIG.read_text(encoding='utf-8'))['provisioner']['inventory']['group_vars']['all']
+    group_vars = scenario['provisioner']['inventory'].get('group_vars', {})
     hostvars, groups = {}, {}
-    for platform in conf['platforms']:
+    for platform in scenario['platforms']:
         name = platform['name']
         merged = {}
         for group in platform.get('groups', []):
             groups.setdefault(group, []).append(name)
-            merged.update(inv.get('group_vars', {}).get(group, {}))
-        merged.update(inv.get('host_vars', {}).get(name, {}))
+            merged.update(group_vars.get(group, {}))
+        variables = dict((k, trust_as_template(v) if isinstance(v, str) else v) for k, v in base.items())
+        variables.update(merged, molecule_scenario_yml=scenario, inventory_hostname=name)
+        templar = Templar(loader=DataLoader(), variables=variables)
+        merged['vrrp_address'] = templar.template(variables['vrrp_address'])
         hostvars[name] = merged
     return hostvars, groups
 
@@ -52,7 +65,7 @@ def timers():
     """The balancers' MASTER, BACKUP, VIP and the BACKUP's Master_Down_Interval (ms), from
     the collection's plan of the scenario's inventory."""
     hostvars, groups = scenario_inventory()
-    plan = core.vrrp_plan().plan_from_inventory([GROUP], hostvars, groups)
+    plan = vrrp_plan.plan_from_inventory([GROUP], hostvars, groups)
     views = dict((h, v[0]) for h, v in plan['hosts'].items())
     master = next(h for h, v in views.items() if v['state'] == 'MASTER')
     backup = next(h for h in views if h != master)
@@ -75,10 +88,9 @@ def molecule(action, log, limit=900):
 
 def steady(t, probe, limit=120):
     """The MASTER balancer holds the VIP alone and the VIP answers (bounded)."""
-    holders_of = core.vip_holders_module().holders
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        held = holders_of(t['vip'], {t['master']: t['master'], t['backup']: t['backup']})
+        held = holders(t['vip'], {t['master']: t['master'], t['backup']: t['backup']})
         if held == [t['master']] and all(probe.fetch(t['url'], 0.5) for _i in range(5)):
             time.sleep(1.0)  # the BACKUP hears a few adverts
             return
@@ -145,7 +157,7 @@ def main(argv=None):
         elapsed = time.monotonic() - start
         print('[bench-lb %3d:%02d] %s' % (elapsed // 60, elapsed % 60, text), flush=True)
 
-    probe = core.probe_module()
+    probe = lab_probe
     t = timers()
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,8 @@
-#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 """Bounded HTTP load on a VIP while a fault (or a playbook run) happens; count failures.
 
-    load.py --url http://198.18.12.69/ --rate 150 --duration 12 \
-            --command 'docker exec faults-web1 pkill -9 keepalived'
+    python -m lab.load --url http://198.18.12.69/ --rate 150 --duration 12 \
+                       --command 'docker exec faults-web1 pkill -9 keepalived'
 
 Sends --rate requests per second (each with --timeout, through probe.py's fetch) for
 --duration seconds. With --command, runs it --lead seconds after the load started; with
@@ -43,8 +42,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from probe import fetch  # noqa: E402  (the same request as the failover probe)
+from lab.probe import fetch  # the same request as the failover probe
 
 MAX_RATE = 500
 MAX_DURATION = 900

@@ -7,17 +7,11 @@ probe trace, bounds from the collection's plan, targets, tables. No lab needed."
 from __future__ import absolute_import, division, print_function
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-TOP = Path(__file__).resolve().parents[3]
-if str(TOP) not in sys.path:
-    sys.path.insert(0, str(TOP))
-
-from bench import core, scale  # noqa: E402  pylint: disable=wrong-import-position
+from bench import core, scale
 
 
 def trace_of(*segments, interval=10.0, start=0.0):
@@ -194,7 +188,7 @@ def test_seed_profile_timers_and_bounds(lab_inventory, role_defaults):
     assert t['version'] == 2 and t['advert_int'] == 1.0
     assert t['priority'] == {'web1': 101, 'web2': 100}
     b = core.bounds_ms(t)
-    mdi = core.vrrp_plan().master_down_interval
+    mdi = core.vrrp_plan.master_down_interval
     assert b['freeze'] == b['crash'] == round(mdi(1, 100, 2) * 1000, 1) == 3609.4
     assert b['graceful'] == pytest.approx(609.4, abs=0.1)  # (256 - 100) / 256 s
     assert b['apache'] == pytest.approx(t['hc_fall'] * t['hc_interval'] * 1000 + 609.4, abs=0.1)
@@ -204,7 +198,7 @@ def test_seed_profile_timers_and_bounds(lab_inventory, role_defaults):
 
 def test_fast_profile_is_vrrpv3_sub_second(lab_inventory, role_defaults):
     t = core.profile_timers(lab_inventory, role_defaults, core.PROFILES['fast'])
-    plan_fast = core.vrrp_plan().PROFILES['fast']
+    plan_fast = core.vrrp_plan.PROFILES['fast']
     assert core.PROFILES['fast'] == {'vrrp_profile': 'fast'}  # one variable
     assert t['profile'] == 'fast' and t['version'] == 3 and t['advert_int'] == plan_fast['advert_int']
     # the health check of the plan's profile (the role raises it to 1 s before keepalived 2.3.2)
@@ -334,14 +328,14 @@ def test_plan_scaling_in_process_only():
     rows = scale.plan_scaling(sizes=(10, 20), repeats=2, playbook=False, log=lambda text: None)
     assert [r['hosts'] for r in rows] == [10, 20]
     assert all(0 <= r['vrid_check_s'] <= r['inproc_min_s'] * 2 for r in rows)
-    assert core.vrrp_plan()._check_vrid_conflicts.__name__ == '_check_vrid_conflicts'  # restored
+    assert core.vrrp_plan._check_vrid_conflicts.__name__ == '_check_vrid_conflicts'  # restored
 
 
 def test_synthetic_inventory_plans_in_benchmark_range():
     hostvars, groups = scale.synthetic_inventory(100)
     assert len(hostvars) == 100
     assert all(hv['vrrp_address'].startswith('198.18.') for hv in hostvars.values())
-    plan = core.vrrp_plan().plan_from_inventory(list(groups), hostvars, groups)
+    plan = core.vrrp_plan.plan_from_inventory(list(groups), hostvars, groups)
     assert len(plan['hosts']) == 100
     masters = [h for h, v in plan['hosts'].items() if v[0]['state'] == 'MASTER']
     assert len(masters) == len(groups)

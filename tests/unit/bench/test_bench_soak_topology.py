@@ -3,16 +3,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-TOP = Path(__file__).resolve().parents[3]
-if str(TOP) not in sys.path:
-    sys.path.insert(0, str(TOP))
-
-from bench import soak, topology  # noqa: E402  pylint: disable=wrong-import-position
+from bench import soak, topology
 
 
 def _phase(transitions=0, host_changes=0, margin=3.6):
@@ -40,6 +34,14 @@ def test_stress_is_one_bounded_busy_loop_per_core():
             assert p.wait(timeout=10) == 0  # each ends by itself
     finally:
         soak.stop_stress(procs)
+
+
+def test_scenario_hosts_get_the_address_of_their_platform_from_the_base_config():
+    hostvars, groups = topology.scenario_inventory()
+    assert groups == {'balancers': ['lb-lb1', 'lb-lb2'], 'backends': ['lb-web1', 'lb-web2']}
+    assert dict((h, v['vrrp_address']) for h, v in hostvars.items()) == {
+        'lb-lb1': '198.18.18.11', 'lb-lb2': '198.18.18.12', 'lb-web1': '198.18.18.21', 'lb-web2': '198.18.18.22'}
+    assert hostvars['lb-lb1']['vrrp_vips'] == ['198.18.18.69/24']
 
 
 def test_balancer_pair_timers_from_the_plan_of_the_scenario():

@@ -6,18 +6,13 @@ web2 at a set time: the clock of --within starts when the fault command has exit
 
 from __future__ import absolute_import, division, print_function
 
-import importlib.util
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-PROBE = Path(__file__).resolve().parents[3] / 'lab' / 'probe.py'
-spec = importlib.util.spec_from_file_location('lab_probe', str(PROBE))
-probe_py = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(probe_py)
+from lab import probe as probe_py
 
 
 @pytest.fixture
@@ -73,3 +68,15 @@ def test_no_move_at_all_fails_and_stops_at_the_bound(vip):
     result = probe_py.probe(url, 'web2', 0.2, fault='true', grace=0.3)
     assert result['ok'] is False and result['took_ms'] is None
     assert time.monotonic() - start < 3
+
+
+def test_once_prints_the_page_of_one_get(vip, capsys):
+    url = vip(60)
+    assert probe_py.main(['--url', url, '--once']) == 0
+    assert capsys.readouterr().out == 'web1\n'
+
+
+def test_without_once_expect_and_within_are_needed(capsys):
+    with pytest.raises(SystemExit) as exc:
+        probe_py.main(['--url', 'http://127.0.0.1:9/'])
+    assert exc.value.code == 2
