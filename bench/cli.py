@@ -240,7 +240,8 @@ def report_markdown(data, summaries, pngs):
                   'from the new one; when no other host answers (crash), the longest gap between two good '
                   'answers. "miss": no takeover inside the probe window. Bounds from master_down_interval() '
                   'of the collection: graceful = skew time, crash/freeze/stop = Master_Down_Interval of the '
-                  'BACKUP, apache = fall x interval + skew.', '',
+                  'BACKUP, apache = fall x interval + skew. A crash is judged on its takeover from the journal '
+                  '(below): the killed MASTER keeps answering on its VIP.', '',
                   core.render_outage_table(summaries), '']
         take = core.render_takeover_table(summaries, dict((p, d['bounds']) for p, d in data['profiles'].items()))
         if take:
@@ -261,6 +262,8 @@ def report_markdown(data, summaries, pngs):
                   'Advert gaps: between two adverts of the MASTER received on the BACKUP (raw socket). '
                   'keepalived CPU: its systemd unit, health checks included.', '',
                   soak.render_table(soaks), '']
+    if summaries or soaks:
+        lines += ['## Verdicts', '', core.render_verdict_table(summaries, soak.verdict_rows(soaks)), '']
     if data.get('convergence'):
         conv = data['convergence']
         lines += ['## Convergence', '', converge.render_table(conv['summary'], conv['reps'])
