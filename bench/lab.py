@@ -360,13 +360,21 @@ _EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Start
                     r'priority 0|timed_out|VRRP_Script\(\S+\) (failed|succeeded)|Stopped|Started')
 
 
+class JournalError(LabError):
+    """keepalived's journal of a host could not be read: what it would count is unknown."""
+
+
 def journal_events(host, since_epoch, until_epoch=None, t0_epoch=None):
     """keepalived's notable journal lines on a host since a wall-clock time (the containers
-    share the host's clock): [[ms since t0, host, message], ...]."""
-    if container_state(host) != 'running':
-        return []
+    share the host's clock): [[ms since t0, host, message], ...]. JournalError when the
+    journal cannot be read (an empty list is a journal read that found nothing)."""
+    state = container_state(host)
+    if state != 'running':
+        raise JournalError('the journal of %s cannot be read: its container is %s' % (host, state))
     res = dexec(host, 'journalctl', '-u', 'keepalived', '-o', 'json', '--no-pager',
                 '--since', '@%d' % int(since_epoch - 1), timeout=30)
+    if res.returncode != 0:
+        raise JournalError('journalctl on %s failed (exit %d): %s' % (host, res.returncode, res.stderr.strip()[-200:]))
     events = []
     for line in res.stdout.splitlines():
         try:

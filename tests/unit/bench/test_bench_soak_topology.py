@@ -9,10 +9,11 @@ import pytest
 from bench import soak, topology
 
 
-def _phase(transitions=0, host_changes=0, margin=3.6):
+def _phase(transitions=0, host_changes=0, margin=3.6, journal_read=True):
     return {'phase': 'CPU stress', 'seconds': 600, 'probes': 59000, 'failed': 2, 'host_changes': host_changes,
             'transitions': transitions, 'adverts_per_s': 50.0, 'mdi_ms': 72.2, 'margin': margin,
-            'gaps': {'median_gap_ms': 20.0, 'p999_gap_ms': 21.5, 'max_gap_ms': 20.1},
+            'journal_read': journal_read, 'journal_unread': [] if journal_read else ['journalctl on web2 failed'],
+            'gaps': {'adverts': 30000, 'median_gap_ms': 20.0, 'p999_gap_ms': 21.5, 'max_gap_ms': 20.1},
             'cpu_percent': {'web1': 2.5, 'web2': 1.9}}
 
 
@@ -24,6 +25,21 @@ def test_soak_table_judges_false_transitions():
     assert rows[1].endswith('| **MISSED** |')
     # a change of the answering host is a false failover too
     assert soak.render_table([('x', _phase(host_changes=1))]).endswith('| **MISSED** |')
+
+
+def test_soak_that_could_not_read_the_journal_is_not_met():
+    # 0 state changes counted from journals that were not read: not measured, not met
+    assert soak.render_table([('x', _phase(journal_read=False))]).endswith(
+        '| **NOT MEASURED** (journal not read: journalctl on web2 failed) |')
+    old = _phase()
+    del old['journal_read']  # a run before the journal read was recorded
+    assert soak.verdict(old) == (None, 'journal read not recorded')
+    no_gaps = _phase()
+    no_gaps['gaps'] = {'adverts': None, 'max_gap_ms': None, 'p999_gap_ms': None, 'median_gap_ms': None}
+    no_gaps['margin'] = None
+    assert soak.verdict(no_gaps) == (None, 'advert gaps not read')
+    # a state change seen is a miss, whatever else was not read
+    assert soak.verdict(_phase(transitions=1, journal_read=False))[0] is False
 
 
 def test_stress_is_one_bounded_busy_loop_per_core():
