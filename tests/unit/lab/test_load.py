@@ -10,59 +10,14 @@ from __future__ import absolute_import, division, print_function
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from lab import load
 
 
-@pytest.fixture
-def server():
-    """A server whose answer to request n (from 0), at t seconds after start(), is
-    answer(n, t): a page, ('truncated', page), ('status', code) or ('close',)."""
-    state = {'answer': lambda n, t: 'web1', 'count': 0, 't0': time.monotonic()}
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            with lock:
-                n = state['count']
-                state['count'] += 1
-            answer = state['answer'](n, time.monotonic() - state['t0'])
-            if isinstance(answer, str):
-                answer = ('page', answer)
-            if answer[0] == 'close':
-                self.close_connection = True
-                return
-            if answer[0] == 'status':
-                self.send_error(answer[1])
-                return
-            body = answer[1].encode()
-            self.send_response(200)
-            # a truncated answer promises more than it sends, then closes
-            self.send_header('Content-Length', str(len(body) + (10 if answer[0] == 'truncated' else 0)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-
-    def start(answer):
-        state.update(answer=answer, count=0, t0=time.monotonic())
-        return 'http://127.0.0.1:%d/' % httpd.server_port
-
-    yield start
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_every_second_answer_cut_off_mid_body_is_a_failed_request_named_incompleteread(server):
-    url = server(lambda n, t: ('truncated', 'web1') if n % 2 else 'web1')
+def test_every_second_answer_cut_off_mid_body_is_a_failed_request_named_incompleteread(http_server):
+    url = http_server(lambda n, t: ('truncated', 'web1') if n % 2 else 'web1')
     result = load.load(url, rate=40, duration=0.5, timeout=1.0)
     assert result['planned'] == 20
     assert result['sent'] == 20 and result['lost'] == 0
@@ -71,24 +26,24 @@ def test_every_second_answer_cut_off_mid_body_is_a_failed_request_named_incomple
     assert result['answers'] == {'web1': 10}
 
 
-def test_an_http_error_an_empty_page_and_an_unexpected_page_are_failed_requests(server):
+def test_an_http_error_an_empty_page_and_an_unexpected_page_are_failed_requests(http_server):
     answers = {0: 'web1', 1: ('status', 503), 2: '', 3: 'It works!', 4: 'web2'}
-    url = server(lambda n, t: answers.get(n, 'web1'))
+    url = http_server(lambda n, t: answers.get(n, 'web1'))
     result = load.load(url, rate=50, duration=0.1, timeout=1.0, expect=['web1', 'web2'])
     assert result['sent'] == result['planned'] == 5
     assert result['failure_reasons'] == {'HTTPError 503': 1, 'empty page': 1, 'unexpected page': 1}
     assert result['answers'] == {'web1': 1, 'web2': 1}
 
 
-def test_a_connection_that_closes_without_an_answer_is_failed_with_its_reason(server):
-    url = server(lambda n, t: ('close',))
+def test_a_connection_that_closes_without_an_answer_is_failed_with_its_reason(http_server):
+    url = http_server(lambda n, t: ('close',))
     result = load.load(url, rate=20, duration=0.2, timeout=1.0)
     assert result['sent'] == result['planned'] == 4 and result['failed'] == 4
     assert list(result['failure_reasons']) == ['RemoteDisconnected']
 
 
-def test_the_failure_window_is_where_the_server_did_not_answer(server):
-    url = server(lambda n, t: ('status', 503) if 0.3 <= t < 0.6 else 'web1')
+def test_the_failure_window_is_where_the_server_did_not_answer(http_server):
+    url = http_server(lambda n, t: ('status', 503) if 0.3 <= t < 0.6 else 'web1')
     result = load.load(url, rate=50, duration=1.0, timeout=1.0)
     assert result['sent'] == result['planned'] == 50
     assert result['failure_window_count'] == 1
@@ -98,8 +53,8 @@ def test_the_failure_window_is_where_the_server_did_not_answer(server):
     assert result['failing_at_end'] is False
 
 
-def test_the_stop_file_ends_the_load_and_every_planned_request_has_an_outcome(server, tmp_path):
-    url = server(lambda n, t: 'web1')
+def test_the_stop_file_ends_the_load_and_every_planned_request_has_an_outcome(http_server, tmp_path):
+    url = http_server(lambda n, t: 'web1')
     stop = tmp_path / 'stop'
     threading.Timer(0.3, stop.touch).start()
     result = load.load(url, rate=50, duration=20, timeout=1.0, stop_file=str(stop))
@@ -108,8 +63,8 @@ def test_the_stop_file_ends_the_load_and_every_planned_request_has_an_outcome(se
     assert result['sent'] == result['planned'] and 10 <= result['planned'] <= 25
 
 
-def test_until_command_ends_tail_seconds_after_the_command_exited(server):
-    url = server(lambda n, t: 'web1')
+def test_until_command_ends_tail_seconds_after_the_command_exited(http_server):
+    url = http_server(lambda n, t: 'web1')
     result = load.load(url, rate=50, duration=20, timeout=1.0, command=['sleep', '0.3'], lead=0.1,
                        until_command=True, tail=0.3)
     command = result['command']
@@ -120,8 +75,8 @@ def test_until_command_ends_tail_seconds_after_the_command_exited(server):
     assert result['sent'] == result['planned']
 
 
-def test_a_command_still_running_at_the_duration_is_killed_and_reported(server):
-    url = server(lambda n, t: 'web1')
+def test_a_command_still_running_at_the_duration_is_killed_and_reported(http_server):
+    url = http_server(lambda n, t: 'web1')
     start = time.monotonic()
     result = load.load(url, rate=20, duration=0.5, timeout=1.0, command=['sleep', '30'], lead=0.1,
                        until_command=True)
@@ -130,8 +85,8 @@ def test_a_command_still_running_at_the_duration_is_killed_and_reported(server):
     assert result['planned'] == 10 and result['sent'] == 10
 
 
-def test_an_outage_still_open_at_the_end_has_no_recovery(server):
-    url = server(lambda n, t: ('status', 503) if t >= 0.3 else 'web1')
+def test_an_outage_still_open_at_the_end_has_no_recovery(http_server):
+    url = http_server(lambda n, t: ('status', 503) if t >= 0.3 else 'web1')
     result = load.load(url, rate=50, duration=0.6, timeout=1.0, command=['true'], lead=0.1)
     assert result['failing_at_end'] is True
     assert result['recovered_ms'] is None

@@ -6,9 +6,7 @@ web2 at a set time: the clock of --within starts when the fault command has exit
 
 from __future__ import absolute_import, division, print_function
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,34 +14,11 @@ from lab import probe as probe_py
 
 
 @pytest.fixture
-def vip():
+def vip(http_server):
     """A server that answers web1 until `switch_at` seconds after `start()`, then web2."""
-    state = {'t0': None, 'switch_at': 0.0}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            t0 = state['t0']
-            body = b'web2' if t0 is not None and time.monotonic() - t0 >= state['switch_at'] else b'web1'
-            self.send_response(200)
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
     def start(switch_at):
-        state['switch_at'] = switch_at
-        state['t0'] = time.monotonic()
-        return 'http://127.0.0.1:%d/' % server.server_port
-
-    yield start
-    server.shutdown()
-    server.server_close()
+        return http_server(lambda n, t: 'web2' if t >= switch_at else 'web1')
+    return start
 
 
 def test_within_counts_from_the_exit_of_a_slow_fault_command(vip):

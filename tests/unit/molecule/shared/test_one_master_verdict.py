@@ -17,12 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
-    annotate_vips,
-    group_verdict,
-    parse_ip_json,
-    parse_json_dump,
-)
+from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_status as status
 
 TOP = Path(__file__).resolve().parents[4]
 FIXTURES = TOP / 'tests' / 'unit' / 'fixtures' / 'keepalived'
@@ -31,8 +26,8 @@ VERDICT = TOP / 'molecule' / 'shared' / 'one_master_verdict.yml'
 
 def live(kind):
     """The instances vrrp_status reports for a recorded host (with its VIP presence)."""
-    instances = parse_json_dump((FIXTURES / ('%s.json' % kind)).read_text())
-    return annotate_vips(instances, parse_ip_json((FIXTURES / ('%s.ip.json' % kind)).read_text()))
+    instances = status.parse_json_dump((FIXTURES / ('%s.json' % kind)).read_text())
+    return status.annotate_vips(instances, status.parse_ip_json((FIXTURES / ('%s.ip.json' % kind)).read_text()))
 
 
 def judge(tmp_path, by_host, **expected):
@@ -51,7 +46,7 @@ def judge(tmp_path, by_host, **expected):
 
 def old_check_holds(by_host, masters_wanted):
     """The four conditions of the check before issue 31, on the same input."""
-    verdict = group_verdict(by_host)
+    verdict = status.group_verdict(by_host)
     return (len(verdict) > 0
             and all(v['verdict'] == 'one_master' for v in verdict.values())
             and dict((name, ','.join(v['masters'])) for name, v in verdict.items()) == masters_wanted
