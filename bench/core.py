@@ -619,8 +619,8 @@ def render_verdict_table(summaries, extra_rows=()):
             on, value = 'most failed probes in a move', fmt_num(s['failed']['max'])
         else:
             on, value = 'median outage seen by a client, ms', fmt_ms(s['outage']['median'])
-        lines.append('| %s | %s | %s | %d | %s | %s | %s |' % (s['row'], s['profile'], on, s['reps'], value,
-                                                             goal['text'], fmt_met(goal['met'])))
+        lines.append('| %s | %s | %s | %d | %s | %s | %s |' % (
+            s['row'], s['profile'], on, s['reps'], value, goal['text'], fmt_met(goal['met'])))
     return '\n'.join(lines + list(extra_rows))
 
 

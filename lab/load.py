@@ -79,7 +79,9 @@ def attempt(url, timeout, expect=None):
         return None, 'HTTPError %d' % exc.code
     except urllib.error.URLError as exc:  # the socket's own error inside: name that one
         return None, type(exc.reason).__name__ if isinstance(exc.reason, BaseException) else 'URLError'
-    except Exception as exc:  # pylint: disable=broad-except  (every failure counts, named)
+    # every other failure counts as well, named by its class (a body cut off mid-way
+    # raises http.client.IncompleteRead, which is no OSError)
+    except Exception as exc:  # pylint: disable=broad-except
         return None, type(exc).__name__
     if not page:
         return None, 'empty page'
