@@ -117,3 +117,14 @@ def test_no_failure_recovers_at_zero_and_a_lost_request_shows():
     result = load.summarize(outcomes('ok', 'ok'), 3, 0.1, {'ended_ms': 50.0})
     assert result['recovered_ms'] == 0.0
     assert (result['planned'], result['sent'], result['lost']) == (3, 2, 1)
+
+
+def test_a_slow_fault_command_cannot_hide_an_outage_that_never_closed():
+    # load_balancer's freeze step before issue 31: 8 s of load from its start, the freeze
+    # ordered at 1 s but in effect only at 3.5 s (a slow docker), the VIP never moving: the
+    # failures add up to 4.5 s, under the MDI + 1 s (4.6 s) that failed_ms was held to
+    pattern = ['ok'] * 35 + ['fail'] * 45
+    result = load.summarize(outcomes(*pattern), 80, 0.1, {'ended_ms': 3500.0})
+    assert result['failed_ms'] <= 4609.4  # the old check passed
+    # now: the outage must have closed, at the latest MDI + 1 s after the command returned
+    assert result['failing_at_end'] is True and result['recovered_ms'] is None
