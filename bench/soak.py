@@ -129,6 +129,8 @@ def soak(ctx, seconds, log, phases=(False, True)):
             '(MDI %.0f ms, margin %s), keepalived CPU %s' % (
                 ctx.profile, p['phase'], p['probes'], p['failed'], p['transitions'], p['gaps'].get('max_gap_ms'),
                 p['mdi_ms'], p['margin'], p['cpu_percent']))
+        if verdict(p)[0] is None:
+            log('profile %s soak %s: NOT MEASURED, %s' % (ctx.profile, p['phase'], verdict(p)[1]))
         out.append(p)
     return out
 
