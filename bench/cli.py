@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from bench import converge, core, faults, lab, scale, soak
+from lab import probe as lab_probe
 
 DEFAULT_OUT = core.ROOT / 'bench' / 'results'
 ATTEMPTS = 3  # per repetition, when the fault command itself fails
@@ -239,7 +240,8 @@ def report_markdown(data, summaries, pngs):
                   'from the new one; when no other host answers (crash), the longest gap between two good '
                   'answers. "miss": no takeover inside the probe window. Bounds from master_down_interval() '
                   'of the collection: graceful = skew time, crash/freeze/stop = Master_Down_Interval of the '
-                  'BACKUP, apache = fall x interval + skew.', '',
+                  'BACKUP, apache = fall x interval + skew. A crash is judged on its takeover from the journal '
+                  '(below): the killed MASTER keeps answering on its VIP.', '',
                   core.render_outage_table(summaries), '']
         take = core.render_takeover_table(summaries, dict((p, d['bounds']) for p, d in data['profiles'].items()))
         if take:
@@ -260,6 +262,8 @@ def report_markdown(data, summaries, pngs):
                   'Advert gaps: between two adverts of the MASTER received on the BACKUP (raw socket). '
                   'keepalived CPU: its systemd unit, health checks included.', '',
                   soak.render_table(soaks), '']
+    if summaries or soaks:
+        lines += ['## Verdicts', '', core.render_verdict_table(summaries, soak.verdict_rows(soaks)), '']
     if data.get('convergence'):
         conv = data['convergence']
         lines += ['## Convergence', '', converge.render_table(conv['summary'], conv['reps'])
@@ -318,11 +322,10 @@ def main(argv=None):
               'scenarios: %s; suites: %s' % (bad, ', '.join(core.PROFILES), ', '.join(core.SCENARIOS),
                                              ', '.join(lab.SUITES)), file=sys.stderr)
         return 2
-    probe = core.probe_module()
     log = Progress()
     if args.check:
         try:
-            lab.check_lab_up(probe.fetch)
+            lab.check_lab_up(lab_probe.fetch)
         except lab.LabError as exc:
             print('ERROR: %s' % exc, file=sys.stderr)
             return 2
@@ -369,7 +372,7 @@ def main(argv=None):
             for profile in args.profiles + (args.soak_only if suite in args.soak_suites else []):
                 if profile not in args.scenario_profiles and (suite not in args.soak_suites or args.soak <= 0):
                     continue  # neither rows nor a soak here
-                run_profile(args, data, profile, suite, inventory, role_defaults, probe, log, save, deadline,
+                run_profile(args, data, profile, suite, inventory, role_defaults, lab_probe, log, save, deadline,
                             with_scenarios=profile in args.scenario_profiles and profile not in args.soak_only)
     except (lab.LabError, RuntimeError, OSError, ValueError) as exc:
         data['errors'].append(str(exc))

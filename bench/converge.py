@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import core, lab
+from lab.probe import fetch
 
 PLAYBOOKS = {
     'site.yml': 'site.yml',
@@ -103,7 +104,7 @@ def converge_once(name, workdir, rep, log):
             ok_per_host = max(h['ok'] for h in recap.values())
         times[run] = seconds
         log('rep %d %-9s %-6s %6.1f s (changed=%d)' % (rep, name, run, seconds, changed))
-    lab.check_lab_up(core.probe_module().fetch)
+    lab.check_lab_up(fetch)
     return times, ok_per_host
 
 

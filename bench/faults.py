@@ -58,11 +58,16 @@ def measure(ctx, fault, before, expect, within, settle=30, wait_fault=False, gra
                           trace=True, wait_fault=wait_fault)
     ended = time.time()
     runs = core.to_runs(res['trace'])
-    events = []
+    events, unread = [], []
     for host in lab.HOSTS:
-        events += lab.journal_events(host, started, ended, t0_epoch=started)
+        try:
+            events += lab.journal_events(host, started, ended, t0_epoch=started)
+        except lab.JournalError as exc:
+            unread.append(str(exc))
     events.sort()
     return {
+        # hosts whose journal could not be read: their state changes are unknown
+        'journal_unread': unread,
         # keepalived's health check timed out: curl slower than its timeout (load); such a
         # repetition may hold a false failover
         'hc_timeouts': sum(1 for e in events if 'timed_out' in e[2]),

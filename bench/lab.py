@@ -10,18 +10,23 @@ are touched; every command and every wait is bounded in time.
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import os
 import re
 import shlex
 import subprocess
+import tarfile
 import time
 
 from bench import core
+from lab.spec import load_topology
+from lab.vip_holders import holders
 
 # The lab's hosts, their containers and addresses, and the VIP: the topology of
 # inventories/lab (the inventory make lab deploys) as lab/spec.py reads it for lab.sh too.
-_LAB = core.lab_spec_module().load_topology(core.LAB_INVENTORY)
+_LAB = load_topology(core.LAB_INVENTORY)
 VIP = _LAB.vip
 HOSTS = tuple(host for host, _container, _address in _LAB.hosts)
 _CONTAINERS = dict((host, container) for host, container, _address in _LAB.hosts)
@@ -165,53 +170,55 @@ def check_lab_up(fetch):
 
 def vip_holders():
     """The hosts whose container holds the VIP (lab/vip_holders.py, as lab.sh asks)."""
-    return core.vip_holders_module().holders(VIP, dict((host, container(host)) for host in HOSTS))
+    return holders(VIP, dict((host, container(host)) for host in HOSTS))
 
 
 def unit_active(host, unit):
     return dexec(host, 'systemctl', 'is-active', unit, timeout=20).stdout.strip() == 'active'
 
 
-# keepalived's live state is read on the host by the collection's own reader: the
-# module_utils file that the vrrp_status module uses (standard library only) runs with the
-# host's python3, followed by these lines, which do what the module does around it.
-_READER_MAIN = """
-import subprocess
-import sys
-pid, _why = read_pid('/run/keepalived.pid')
-if pid is None:
-    sys.exit(3)
-signum = subprocess.run(['keepalived', '--signum=JSON'], capture_output=True, text=True,
-                        timeout=10).stdout.strip()
-path = dump_path(pid, process_tmpdir(pid))
-for attempt in ('before', 'after'):
-    if attempt == 'after':
-        instances, _why = wait_for_dump(path, 4)
-    try:
-        os.unlink(path)  # a stale dump before; after: it holds the PASS password in clear
-    except OSError:
-        pass
-    if attempt == 'before':
-        os.kill(pid, int(signum))
-if instances is None:
-    sys.exit(4)
-print(json.dumps(instances))
-"""
+# keepalived's live state is read on the host as the vrrp_status module reads it:
+# lab/keepalived_state.py calls request_dump() of plugins/module_utils/vrrp_status.py. Both
+# files (and lab/__init__.py) go into the container as a tar on stdin, laid out as in the
+# repository, and run there with the host's python3 -m: the same files, the same import.
+READER_DIR = '/run/failover-lab-reader'
+READER_FILES = ('lab/__init__.py', 'lab/keepalived_state.py', 'plugins/module_utils/vrrp_status.py')
+
+
+def reader_command(directory=READER_DIR, *args):
+    """The command that unpacks reader_archive() (stdin) into directory and runs it there
+    (with args)."""
+    script = 'rm -rf {0} && mkdir -p {0} && tar -x -C {0} && cd {0} && exec python3 -m lab.keepalived_state "$@"'
+    return ['sh', '-c', script.format(shlex.quote(directory)), 'keepalived_state'] + list(args)
+
+
+@functools.lru_cache(maxsize=1)
+def reader_archive():
+    """READER_FILES as a tar (bytes), owned by root, paths relative to the repository."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w') as tar:
+        for name in READER_FILES:
+            info = tar.gettarinfo(str(core.ROOT / name), arcname=name)
+            info.uid = info.gid = 0
+            info.uname = info.gname = 'root'
+            info.mode = 0o644
+            with open(str(core.ROOT / name), 'rb') as stream:
+                tar.addfile(info, stream)
+    return buf.getvalue()
 
 
 def keepalived_instances(host):
-    """keepalived's live instances on a host (read and parsed by the collection's
-    module_utils/vrrp_status.py, run on the host), or [] when keepalived does not answer."""
-    reader = (core.ROOT / 'plugins' / 'module_utils' / 'vrrp_status.py').read_text() + _READER_MAIN
+    """keepalived's live instances on a host (lab/keepalived_state.py run there), or []
+    when keepalived does not answer."""
     try:
-        res = subprocess.run(['docker', 'exec', '-i', container(host), 'python3', '-'], input=reader,
-                             capture_output=True, text=True, timeout=30, check=False)
+        res = subprocess.run(['docker', 'exec', '-i', container(host)] + reader_command(), input=reader_archive(),
+                             capture_output=True, timeout=30, check=False)
     except subprocess.TimeoutExpired:
         return []
     if res.returncode != 0:
         return []
     try:
-        return json.loads(res.stdout)
+        return json.loads(res.stdout.decode('utf-8', 'replace'))
     except ValueError:
         return []
 
@@ -353,13 +360,21 @@ _EVENT = re.compile(r'Entering (MASTER|BACKUP|FAULT) STATE|Reload|Stopping|Start
                     r'priority 0|timed_out|VRRP_Script\(\S+\) (failed|succeeded)|Stopped|Started')
 
 
+class JournalError(LabError):
+    """keepalived's journal of a host could not be read: what it would count is unknown."""
+
+
 def journal_events(host, since_epoch, until_epoch=None, t0_epoch=None):
     """keepalived's notable journal lines on a host since a wall-clock time (the containers
-    share the host's clock): [[ms since t0, host, message], ...]."""
-    if container_state(host) != 'running':
-        return []
+    share the host's clock): [[ms since t0, host, message], ...]. JournalError when the
+    journal cannot be read (an empty list is a journal read that found nothing)."""
+    state = container_state(host)
+    if state != 'running':
+        raise JournalError('the journal of %s cannot be read: its container is %s' % (host, state))
     res = dexec(host, 'journalctl', '-u', 'keepalived', '-o', 'json', '--no-pager',
                 '--since', '@%d' % int(since_epoch - 1), timeout=30)
+    if res.returncode != 0:
+        raise JournalError('journalctl on %s failed (exit %d): %s' % (host, res.returncode, res.stderr.strip()[-200:]))
     events = []
     for line in res.stdout.splitlines():
         try:

@@ -104,6 +104,8 @@ def phase(ctx, seconds, stressed):
         'cores_stressed': len(stress), 'loadavg_1m': round(os.getloadavg()[0], 2),
         'probes': m['probes'], 'failed': m['failed_total'], 'host_changes': m['host_changes'],
         'transitions': len(lab.transitions(rec['events'])),
+        # the journal of every host was read: a count of 0 state changes means none
+        'journal_read': not rec['journal_unread'], 'journal_unread': rec['journal_unread'],
         'hc_timeouts': rec['hc_timeouts'],
         'adverts_per_s': round(gaps['adverts'] / (seconds + 1), 1) if gaps.get('adverts') else None,  # sniffed s + 1
         'gaps': gaps, 'mdi_ms': mdi,
@@ -127,8 +129,30 @@ def soak(ctx, seconds, log, phases=(False, True)):
             '(MDI %.0f ms, margin %s), keepalived CPU %s' % (
                 ctx.profile, p['phase'], p['probes'], p['failed'], p['transitions'], p['gaps'].get('max_gap_ms'),
                 p['mdi_ms'], p['margin'], p['cpu_percent']))
+        if verdict(p)[0] is None:
+            log('profile %s soak %s: NOT MEASURED, %s' % (ctx.profile, p['phase'], verdict(p)[1]))
         out.append(p)
     return out
+
+
+def verdict(p):
+    """A phase's verdict on "no false transition": (met, why). met is False when keepalived
+    changed state or the answering host changed, None when what the count rests on was not
+    read (keepalived's journals, the advert gaps), True otherwise."""
+    if p['transitions'] or p['host_changes']:
+        return False, ''
+    if p.get('journal_read') is None:
+        return None, 'journal read not recorded'
+    if not p['journal_read']:
+        return None, 'journal not read: %s' % '; '.join(p.get('journal_unread') or [])
+    if not (p.get('gaps') or {}).get('adverts'):
+        return None, 'advert gaps not read'
+    return True, ''
+
+
+def render_verdict(p):
+    met, why = verdict(p)
+    return {True: 'met', False: '**MISSED**', None: '**NOT MEASURED** (%s)' % why}[met]
 
 
 def render_table(rows):
@@ -145,6 +169,12 @@ def render_table(rows):
             '-' if p['adverts_per_s'] is None else '%g' % p['adverts_per_s'],
             g.get('median_gap_ms', '-'), g.get('p999_gap_ms', '-'), g.get('max_gap_ms', '-'), p['mdi_ms'],
             '-' if p['margin'] is None else '%.1f x' % p['margin'],
-            ' / '.join('%.2f' % v for v in cpu.values()) or '-',
-            'met' if p['transitions'] == 0 and p['host_changes'] == 0 else '**MISSED**'))
+            ' / '.join('%.2f' % v for v in cpu.values()) or '-', render_verdict(p)))
     return '\n'.join(lines)
+
+
+def verdict_rows(rows):
+    """rows: [(profile, phase dict)] -> lines for core.render_verdict_table."""
+    return ['| soak, %s | %s | keepalived state changes (journal) + answering-host changes in %g min | - | %d | '
+            'none | %s |' % (p['phase'], profile, round(p['seconds'] / 60.0, 2), p['transitions'] + p['host_changes'],
+                             render_verdict(p)) for profile, p in rows]

@@ -24,26 +24,39 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
 
 from bench import core, lab
+from lab import probe as lab_probe
+from lab.vip_holders import holders
+from plugins.plugin_utils import vrrp_plan
 
 SCENARIO = 'load_balancer'
 GROUP = 'balancers'
 DEFAULT_OUT = core.ROOT / 'bench' / 'results' / 'load-balancer'
+BASE_CONFIG = core.ROOT / '.config' / 'molecule' / 'config.yml'
 
 
 def scenario_inventory():
-    """(hostvars, groups) of the scenario's hosts, as its molecule.yml gives them."""
-    conf = yaml.safe_load((core.ROOT / 'molecule' / SCENARIO / 'molecule.yml').read_text(encoding='utf-8'))
-    inv = conf['provisioner']['inventory']
+    """(hostvars, groups) of the scenario's hosts as Molecule's inventory gives them: the
+    group_vars of its molecule.yml, and the variables that the shared base config
+    (.config/molecule/config.yml) derives for every platform (vrrp_address, its address on
+    its network), templated by Ansible from that file: one rule, read from where it is."""
+    scenario = yaml.safe_load((core.ROOT / 'molecule' / SCENARIO / 'molecule.yml').read_text(encoding='utf-8'))
+    base = yaml.safe_load(BASE_CONFIG.read_text(encoding='utf-8'))['provisioner']['inventory']['group_vars']['all']
+    group_vars = scenario['provisioner']['inventory'].get('group_vars', {})
     hostvars, groups = {}, {}
-    for platform in conf['platforms']:
+    for platform in scenario['platforms']:
         name = platform['name']
         merged = {}
         for group in platform.get('groups', []):
             groups.setdefault(group, []).append(name)
-            merged.update(inv.get('group_vars', {}).get(group, {}))
-        merged.update(inv.get('host_vars', {}).get(name, {}))
+            merged.update(group_vars.get(group, {}))
+        variables = dict((k, trust_as_template(v) if isinstance(v, str) else v) for k, v in base.items())
+        variables.update(merged, molecule_scenario_yml=scenario, inventory_hostname=name)
+        templar = Templar(loader=DataLoader(), variables=variables)
+        merged['vrrp_address'] = templar.template(variables['vrrp_address'])
         hostvars[name] = merged
     return hostvars, groups
 
@@ -52,7 +65,7 @@ def timers():
     """The balancers' MASTER, BACKUP, VIP and the BACKUP's Master_Down_Interval (ms), from
     the collection's plan of the scenario's inventory."""
     hostvars, groups = scenario_inventory()
-    plan = core.vrrp_plan().plan_from_inventory([GROUP], hostvars, groups)
+    plan = vrrp_plan.plan_from_inventory([GROUP], hostvars, groups)
     views = dict((h, v[0]) for h, v in plan['hosts'].items())
     master = next(h for h, v in views.items() if v['state'] == 'MASTER')
     backup = next(h for h in views if h != master)
@@ -75,10 +88,9 @@ def molecule(action, log, limit=900):
 
 def steady(t, probe, limit=120):
     """The MASTER balancer holds the VIP alone and the VIP answers (bounded)."""
-    holders_of = core.vip_holders_module().holders
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        held = holders_of(t['vip'], {t['master']: t['master'], t['backup']: t['backup']})
+        held = holders(t['vip'], {t['master']: t['master'], t['backup']: t['backup']})
         if held == [t['master']] and all(probe.fetch(t['url'], 0.5) for _i in range(5)):
             time.sleep(1.0)  # the BACKUP hears a few adverts
             return
@@ -92,22 +104,40 @@ def freeze_rep(t, probe, interval, timeout):
                       timeout, 0.0, 3, trace=True)
     lab.run(['docker', 'unpause', t['master']], timeout=60)
     runs = core.to_runs(res['trace'])
-    events = lab.journal_events(t['backup'], started, time.time(), t0_epoch=started)
+    try:
+        events, unread = lab.journal_events(t['backup'], started, time.time(), t0_epoch=started), None
+    except lab.JournalError as exc:  # no takeover known: counted as a miss
+        events, unread = [], str(exc)
     takeover = next((ms for ms, _h, msg in events if ms >= 0 and 'Entering MASTER STATE' in msg), None)
     gap = core.longest_gap(runs)
     return {'started': datetime.fromtimestamp(started, timezone.utc).isoformat(timespec='milliseconds'),
             'fault_rc': res['fault_rc'], 'outage_ms': gap['gap_ms'], 'failed': gap['failed'],
-            'takeover_ms': takeover, 'loadavg_1m': round(os.getloadavg()[0], 2),
+            'takeover_ms': takeover, 'journal_unread': unread, 'loadavg_1m': round(os.getloadavg()[0], 2),
             'answers': sorted(set(r[2] for r in runs if r[2] is not None)), 'runs': runs, 'events': events}
 
 
-def render(data):
+def render_table(data):
+    """The freeze row of a run, judged on the outage a client sees (the frozen balancer
+    answers nothing, so that outage is the failover's)."""
     t, reps = data['timers'], [r for r in data['reps'] if r['fault_rc'] == 0]
     out = core.summarize([r['outage_ms'] for r in reps])
     take = core.summarize([r['takeover_ms'] for r in reps])
     failed = core.summarize([r['failed'] for r in reps])
     bound = t['mdi_ms']
     met = out['median'] is not None and out['median'] <= bound + 1000.0
+    return '\n'.join([
+        '| Row | Reps | Outage min / median / max (ms) | Failed probes, median / max | Takeover (journal) '
+        'min / median / max (ms) | MDI of the BACKUP (ms) | Target | Verdict |',
+        '|---|---:|---:|---:|---:|---:|---|---|',
+        '| freeze (balancer pair) | %d | %s / %s / %s | %s / %s | %s / %s / %s | %.0f | median <= MDI + 1 s (%.0f ms) '
+        '| %s |' % (len(reps), core.fmt_ms(out['min']), core.fmt_ms(out['median']), core.fmt_ms(out['max']),
+                    core.fmt_num(failed['median']), core.fmt_num(failed['max']), core.fmt_ms(take['min']),
+                    core.fmt_ms(take['median']), core.fmt_ms(take['max']), bound, bound + 1000.0,
+                    core.fmt_met(met if reps else None))])
+
+
+def render(data):
+    t = data['timers']
     lines = [
         '# Balancer pair: the MASTER balancer frozen, run %s' % data['run_id'], '',
         'Made by `%s` (%s; %s to %s). Four containers of molecule/load_balancer (Debian 13, '
@@ -116,14 +146,7 @@ def render(data):
            data.get('versions', {}).get('keepalived', '?'), data.get('versions', {}).get('haproxy', 'HAProxy'),
            t['master'], t['backup'], ', '.join(t['backends']), t['url'], data['settings']['interval'] * 1000,
            data['settings']['timeout'] * 1000), '',
-        '| Row | Reps | Outage min / median / max (ms) | Failed probes, median / max | Takeover (journal) '
-        'min / median / max (ms) | MDI of the BACKUP (ms) | Target | Verdict |',
-        '|---|---:|---:|---:|---:|---:|---|---|',
-        '| freeze (balancer pair) | %d | %s / %s / %s | %s / %s | %s / %s / %s | %.0f | median <= MDI + 1 s (%.0f ms) '
-        '| %s |' % (len(reps), core.fmt_ms(out['min']), core.fmt_ms(out['median']), core.fmt_ms(out['max']),
-                    core.fmt_num(failed['median']), core.fmt_num(failed['max']), core.fmt_ms(take['min']),
-                    core.fmt_ms(take['median']), core.fmt_ms(take['max']), bound, bound + 1000.0,
-                    core.fmt_met(met if reps else None)), '',
+        render_table(data), '',
         'Outage: the longest time without an answer, whichever backend answered before and after '
         '(HAProxy on the new MASTER balancer goes on balancing over both).', '']
     if data.get('errors'):
@@ -145,7 +168,7 @@ def main(argv=None):
         elapsed = time.monotonic() - start
         print('[bench-lb %3d:%02d] %s' % (elapsed // 60, elapsed % 60, text), flush=True)
 
-    probe = core.probe_module()
+    probe = lab_probe
     t = timers()
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)

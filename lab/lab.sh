@@ -12,11 +12,12 @@
 # VIP and the network from inventories/lab (the inventory `make lab` deploys), each
 # container's flags and image from lab/host.yml (Molecule's lab host too), tagged
 # ${LAB_SUITE:-bookworm} (built by lab/image.sh). Only addresses in 198.18.0.0/15.
+# The lab's Python tools run as the package lab, from the repository's root.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# lab/spec.py reads YAML: the repo's venv (make venv) has PyYAML, else the python3 on PATH
-PYTHON=${LAB_PYTHON:-$HERE/../.venv/bin/python}
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# lab.spec reads YAML and plans with netaddr: the repo's venv (make venv) has both
+PYTHON=${LAB_PYTHON:-.venv/bin/python}
 [ -x "$PYTHON" ] || PYTHON=python3
 SUITE=${LAB_SUITE:-bookworm}
 BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-60}     # s, systemd boot in each container
@@ -24,7 +25,7 @@ PROBE_LIMIT=${LAB_PROBE_LIMIT:-15}       # s, each failover/preemption probe
 PROBE_INTERVAL=0.02                      # s between probes
 PROBE_TIMEOUT=0.2                        # s, timeout of each probe
 
-spec() { "$PYTHON" "$HERE/spec.py" "$@"; }
+spec() { "$PYTHON" -m lab.spec "$@"; }
 IMAGE=$(spec image "$SUITE")
 mapfile -t RUN_FLAGS < <(spec run-args)
 [ "${#RUN_FLAGS[@]}" -gt 0 ] || { echo "ERROR: lab/spec.py run-args gave no flags" >&2; exit 1; }
@@ -58,19 +59,17 @@ need_lab() {
   done
 }
 
-# page served on the VIP, empty if it does not answer (one GET with lab/probe.py's fetch,
-# the prober of every lab check)
+# page served on the VIP, empty if it does not answer (one GET with lab/probe.py, the
+# prober of every lab check)
 probe() {
-  python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import probe
-print(probe.fetch(sys.argv[2], float(sys.argv[3])) or "")' \
-    "$HERE" "http://$VIP/" "$PROBE_TIMEOUT" 2>/dev/null || true
+  "$PYTHON" -m lab.probe --url "http://$VIP/" --once --timeout "$PROBE_TIMEOUT" 2>/dev/null || true
 }
 
 # the hosts whose container holds the VIP, one a line (lab/vip_holders.py)
 vip_holders() {
   local h pairs=()
   for h in "${HOSTS[@]}"; do pairs+=("$h=$(cname "$h")"); done
-  python3 "$HERE/vip_holders.py" "$VIP" "${pairs[@]}"
+  "$PYTHON" -m lab.vip_holders "$VIP" "${pairs[@]}"
 }
 
 # ---------------------------------------------------------------------------
@@ -188,10 +187,10 @@ cmd_status() {
 # PROBE_LIMIT s or FAULT fails. Bounded by probe.py itself.
 probe_move() {
   local out rc=0
-  out=$(python3 "$HERE/probe.py" --url "http://$VIP/" --expect "$1" \
+  out=$("$PYTHON" -m lab.probe --url "http://$VIP/" --expect "$1" \
           --within "$PROBE_LIMIT" --fault "$2" --interval "$PROBE_INTERVAL" \
           --timeout "$PROBE_TIMEOUT" --settle 1 --grace 0.1) || rc=$?
-  python3 -c 'import json, sys
+  "$PYTHON" -c 'import json, sys
 r = json.loads(sys.stdin.readline())
 if r["took_ms"] is not None:
     print("%d %d" % (round(r["took_ms"]), r["failed"]))' <<<"$out" || rc=1

@@ -1,9 +1,9 @@
-#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 """Probe a VIP over HTTP while a fault happens, and time the failover.
 
-    probe.py --url http://198.18.77.69/ --expect web2 --within 2 \
-             --fault 'docker exec web1 systemctl stop keepalived'
+    python -m lab.probe --url http://198.18.77.69/ --expect web2 --within 2 \
+                        --fault 'docker exec web1 systemctl stop keepalived'
+    python -m lab.probe --url http://198.18.77.69/ --once     (the page, one GET)
 
 Starts probing (every --interval seconds, each request with --timeout), runs --fault at
 t0, and waits until --expect answers --settle times in a row. Prints one JSON line:
@@ -19,6 +19,8 @@ that takes a while, such as a playbook run), still bounded by --within + --grace
 --within counts from the moment the --fault command has exited (fault_ms after the start,
 reported): a fault is in place only then, and docker's own latency on a loaded machine
 is not the failover time.
+With --once it prints the page of one GET (an empty line when none) and exits 0, or 1
+without an answer.
 Exit 0 when --expect answered within --within seconds, 1 otherwise, 2 on bad use.
 Bounded: it stops --within + --grace seconds after the fault command exited, or after
 the start when that command does not exit. Standard library only.
@@ -36,10 +38,19 @@ import urllib.error
 import urllib.request
 
 
+def request(url, timeout):
+    """The page at url (its text, stripped) from one GET on a new connection. Raises on
+    anything but a complete answer: no connection, a timeout, an HTTP error status, a
+    body cut off before its Content-Length (http.client.IncompleteRead)."""
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        return resp.read().decode('utf-8', 'replace').strip()
+
+
 def fetch(url, timeout):
+    """request()'s page, None when the VIP did not answer (no connection, timeout, HTTP
+    error). Anything else, such as a truncated body, is raised: the probe stops loudly."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.read().decode('utf-8', 'replace').strip()
+        return request(url, timeout)
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
@@ -107,8 +118,9 @@ def probe(url, expect, within, fault=None, interval=0.02, timeout=0.2, grace=3.0
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--url', required=True)
-    parser.add_argument('--expect', required=True, help='page body that must answer')
-    parser.add_argument('--within', type=float, required=True, help='seconds allowed')
+    parser.add_argument('--once', action='store_true', help="print one GET's page and exit")
+    parser.add_argument('--expect', help='page body that must answer')
+    parser.add_argument('--within', type=float, help='seconds allowed')
     parser.add_argument('--fault', help='command run at t0 (for example docker pause NAME)')
     parser.add_argument('--interval', type=float, default=0.02)
     parser.add_argument('--timeout', type=float, default=0.2)
@@ -121,6 +133,12 @@ def main(argv=None):
     parser.add_argument('--wait-fault', action='store_true',
                         help='keep probing until the --fault command has exited as well')
     args = parser.parse_args(argv)
+    if args.once:
+        page = fetch(args.url, args.timeout)
+        print(page or '')
+        return 0 if page is not None else 1
+    if args.expect is None or args.within is None:
+        parser.error('--expect and --within are needed (or --once)')
     if args.within <= 0 or args.interval <= 0 or args.timeout <= 0:
         parser.error('--within, --interval and --timeout must be > 0')
     result = probe(args.url, args.expect, args.within, args.fault, args.interval,

@@ -1,15 +1,18 @@
-#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the lab is, read from the files that say it, for lab/lab.sh, vagrant/ and bench:
+"""What the lab is, read from the files that say it, for lab/lab.sh, vagrant/ and bench
+(from the repository's root: python -m lab.spec ...):
 
-    spec.py run-args          the lab host's `docker run` flags (lab/host.yml), one a line
-    spec.py image [SUITE]     the lab host's image, with SUITE as its tag when given
-    spec.py topology [INV]    the lab of INV (default inventories/lab/hosts.yml):
-                                network NAME SUBNET GATEWAY
-                                vip ADDRESS
-                                host NAME CONTAINER ADDRESS     (one a host, in order)
+    run-args          the lab host's `docker run` flags (lab/host.yml), one a line
+    image [SUITE]     the lab host's image, with SUITE as its tag when given
+    topology [INV]    the lab of INV (default inventories/lab/hosts.yml):
+                        network NAME SUBNET GATEWAY
+                        vip ADDRESS
+                        host NAME CONTAINER ADDRESS     (one a host, in order)
+    backup-down-ms [INV]  the Master_Down_Interval (ms) of the BACKUP that the
+                        collection's plan gives the web group of INV (the highest, if
+                        several): a failover faster than that was a graceful one
 
 lab/host.yml is in the keys of Molecule's docker driver (Molecule reads it too:
 .config/molecule/config.yml); a key that this script cannot turn into a flag is an error,
@@ -27,6 +30,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from plugins.plugin_utils import vrrp_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST_FILE = ROOT / 'lab' / 'host.yml'
@@ -47,9 +52,13 @@ class SpecError(ValueError):
     """A lab file says something this script cannot use."""
 
 
-def load_host(path=HOST_FILE):
+def _load_yaml(path):
     with open(str(path)) as stream:
-        host = yaml.safe_load(stream)
+        return yaml.safe_load(stream)
+
+
+def load_host(path=HOST_FILE):
+    host = _load_yaml(path)
     if not isinstance(host, dict) or not host.get('image'):
         raise SpecError('%s: expected a mapping with an image' % path)
     return host
@@ -83,8 +92,7 @@ def image(host, suite=None):
 
 def load_topology(path=INVENTORY):
     """The Topology of the lab inventory at path."""
-    with open(str(path)) as stream:
-        return topology(yaml.safe_load(stream))
+    return topology(_load_yaml(path))
 
 
 def topology(inventory):
@@ -110,6 +118,27 @@ def topology(inventory):
     return Topology(network_name, str(subnet), str(next(subnet.hosts())), str(vip.ip), hosts)
 
 
+def group_hostvars(inventory, extra_vars=None, group=GROUP):
+    """(hostvars, groups) of a lab inventory's group (parsed YAML) as Ansible gives them to
+    the plan: group vars, then host vars, then extra_vars on top (as -e)."""
+    hosts_of = inventory['all']['children'][group]
+    hostvars = {}
+    for host, host_vars in (hosts_of.get('hosts') or {}).items():
+        merged = dict(hosts_of.get('vars') or {})
+        merged.update(host_vars or {})
+        merged.update(extra_vars or {})
+        hostvars[host] = merged
+    return hostvars, {group: list(hosts_of.get('hosts') or {})}
+
+
+def backup_down_ms(inventory, group=GROUP):
+    """The longest Master_Down_Interval (ms) of a BACKUP in the plan of a lab inventory."""
+    hostvars, groups = group_hostvars(inventory, group=group)
+    plan = vrrp_plan.plan_from_inventory([group], hostvars, groups)
+    return round(max(view['master_down_interval'] for views in plan['hosts'].values()
+                     for view in views if view['state'] == 'BACKUP') * 1000)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -123,10 +152,13 @@ def main(argv=None):
             print('vip %s' % lab.vip)
             for host in lab.hosts:
                 print('host %s %s %s' % host)
+        elif argv[:1] == ['backup-down-ms'] and len(argv) <= 2:
+            print(backup_down_ms(_load_yaml(argv[1] if len(argv) == 2 else INVENTORY)))
         else:
-            print('usage: spec.py run-args | image [SUITE] | topology [INVENTORY]', file=sys.stderr)
+            print('usage: python -m lab.spec run-args | image [SUITE] | topology [INVENTORY] '
+                  '| backup-down-ms [INVENTORY]', file=sys.stderr)
             return 2
-    except (OSError, SpecError, yaml.YAMLError) as exc:
+    except (OSError, SpecError, yaml.YAMLError, KeyError, ValueError) as exc:
         print('ERROR: %s' % exc, file=sys.stderr)
         return 1
     return 0

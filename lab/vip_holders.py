@@ -1,11 +1,10 @@
-#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which lab containers hold a VIP: the one check of lab/lab.sh, vagrant/test.sh and the
-benchmark (bench/lab.py imports it). Standard library only.
+benchmark (bench imports it). Standard library only.
 
-    vip_holders.py 198.18.77.69 web1=failover-lab-web1 web2=failover-lab-web2
+    python -m lab.vip_holders 198.18.77.69 web1=failover-lab-web1 web2=failover-lab-web2
 
 prints the names (before '=') of the hosts whose container has the VIP on an interface,
 one a line, in the order given. A container that does not answer holds nothing. Every
@@ -38,7 +37,7 @@ def holders(vip, containers, timeout=TIMEOUT):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) < 2 or not all('=' in pair for pair in argv[1:]):
-        print('usage: vip_holders.py VIP NAME=CONTAINER...', file=sys.stderr)
+        print('usage: python -m lab.vip_holders VIP NAME=CONTAINER...', file=sys.stderr)
         return 2
     containers = dict(pair.split('=', 1) for pair in argv[1:])
     for name in holders(argv[0], containers):

@@ -19,6 +19,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
+# The lab's Python tools run as the package lab (python -m lab.X) from the repository's root.
+cd "$REPO"
 
 export VAGRANT_CWD=$HERE
 export VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_BOX_UPDATE_CHECK_DISABLE=1
@@ -33,24 +35,11 @@ VIP=198.18.56.69
 NAMES=(web1 web2)
 PREFIX=failover-vagrant                          # the Vagrantfile's container names
 NETWORK="vagrant_network_$FAILOVER_SUBNET"       # what Vagrant names the private network
-PY=python3
-PROBE=$REPO/lab/probe.py
+PY=.venv/bin/python
 # Master_Down_Interval of the BACKUP (ms), from the plan of the inventory the Vagrantfile
 # wrote (vagrant/.vagrant/failover-inventory.yml): a failover faster than that means
 # web1's keepalived sent its priority-0 advert. Read after vagrant up.
 MASTER_DOWN_MS=
-plan_backup_down_ms() {
-  "$REPO/.venv/bin/python" - "$REPO" "$HERE/.vagrant/failover-inventory.yml" <<'PY'
-import sys
-import yaml
-sys.path.insert(0, sys.argv[1])
-from bench import core
-hostvars, groups = core.lab_hostvars(yaml.safe_load(open(sys.argv[2])))
-plan = core.vrrp_plan().plan_from_inventory(['web'], hostvars, groups)
-print(round(max(view['master_down_interval'] for views in plan['hosts'].values()
-                for view in views if view['state'] == 'BACKUP') * 1000))
-PY
-}
 
 UP_TIMEOUT=${VAGRANT_TEST_UP_TIMEOUT:-1800}       # s, vagrant up (apt in the containers)
 CMD_TIMEOUT=300                                  # s, any other vagrant command
@@ -68,7 +57,7 @@ timing() { TIMINGS+=("$(printf '%-42s %s' "$1" "$2")"); }
 command -v vagrant >/dev/null || die "vagrant is not installed (make vagrant-test installs it with apt)"
 docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
 [ -x "$REPO/.venv/bin/ansible-playbook" ] || die "no $REPO/.venv/bin/ansible-playbook: run make venv"
-IMAGE=$("$REPO/.venv/bin/python" "$REPO/lab/spec.py" image) || die "lab/spec.py image failed"  # as the Vagrantfile
+IMAGE=$($PY -m lab.spec image) || die "python -m lab.spec image failed"  # as the Vagrantfile
 docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE missing: run lab/image.sh bookworm"
 [ -e "$REPO/.collections/ansible_collections/failover/keepalived" ] || die "collection link missing: run make collection"
 $PY - "$FAILOVER_SUBNET" <<'EOF' || die "FAILOVER_SUBNET $FAILOVER_SUBNET is not inside 198.18.0.0/15"
@@ -133,13 +122,13 @@ trap 'exit 130' INT TERM
 vip_holders() {
   local n pairs=()
   for n in "${NAMES[@]}"; do pairs+=("$n=$PREFIX-$n"); done
-  "$PY" "$REPO/lab/vip_holders.py" "$VIP" "${pairs[@]}" | tr '\n' ' '
+  $PY -m lab.vip_holders "$VIP" "${pairs[@]}" | tr '\n' ' '
 }
 
 # probe EXPECT WITHIN [FAULT]: lab/probe.py, one JSON line; sets P_TOOK, P_OUTAGE, P_FAILED
 probe() {
   local out rc=0
-  out=$($PY "$PROBE" --url "http://$VIP/" --expect "$1" --within "$2" --interval 0.02 \
+  out=$($PY -m lab.probe --url "http://$VIP/" --expect "$1" --within "$2" --interval 0.02 \
     --timeout 0.2 ${3:+--fault "$3"}) || rc=$?
   echo "    probe: $out"
   read -r P_TOOK P_OUTAGE P_FAILED < <($PY -c 'import json,sys; r=json.loads(sys.argv[1]); print(r["took_ms"], r["outage_ms"], r["failed"])' "$out") || true
@@ -207,7 +196,8 @@ say "vagrant up --provider=docker (site.yml runs from the trigger after web2)"
 t=$(now)
 timeout "$UP_TIMEOUT" vagrant up --provider=docker || die "vagrant up --provider=docker failed (or took over ${UP_TIMEOUT}s)"
 timing "vagrant up --provider=docker" "$(since "$t") s"
-MASTER_DOWN_MS=$(plan_backup_down_ms) || die "cannot plan $HERE/.vagrant/failover-inventory.yml"
+MASTER_DOWN_MS=$($PY -m lab.spec backup-down-ms "$HERE/.vagrant/failover-inventory.yml") \
+  || die "cannot plan $HERE/.vagrant/failover-inventory.yml"
 echo "    the plan's Master_Down_Interval of the BACKUP: ${MASTER_DOWN_MS} ms"
 
 say "vagrant status"

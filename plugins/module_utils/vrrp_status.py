@@ -56,6 +56,10 @@ class StatusError(ValueError):
     """keepalived's dump (or ip's output, or a filter input) cannot be understood."""
 
 
+class KeepalivedGone(StatusError):
+    """keepalived stopped between reading its pid file and receiving the dump signal."""
+
+
 def state_name(code):
     """'MASTER' for 2, ...; a string state is returned upper-cased; unknown -> 'UNKNOWN(n)'."""
     if isinstance(code, str):
@@ -408,8 +412,8 @@ def state_mismatches(actual_states, planned_instances):
 
 
 # --- reading the dump on the host ---------------------------------------------------------
-# The module vrrp_status and bench/lab.py (which runs this file with python3 inside a lab
-# container) find keepalived, its dump file and wait for a complete dump the same way.
+# The module vrrp_status and lab/keepalived_state.py (which bench runs inside a lab
+# container, with a copy of this file) read keepalived's live state with request_dump().
 
 PROC = '/proc'
 DUMP_NAME = 'keepalived.json'
@@ -492,3 +496,42 @@ def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic):
         if clock() >= deadline:
             return None, last_error
         sleep(POLL_INTERVAL)
+
+
+def remove_dump(path):
+    """Remove a dump (a stale one before the signal; after reading, because it holds the
+    PASS password in clear). StatusError when it exists and cannot be removed."""
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            raise StatusError('cannot remove the old dump %s: %s%s' % (path, exc.strerror, become_hint(exc)))
+
+
+def request_dump(pid, signum, timeout, path=None):
+    """keepalived's live instances: the dump that its main process (pid) writes when it
+    receives signal signum (``keepalived --signum=JSON``), read once complete, parsed.
+
+    path: where the dump appears as seen from here (dump_path() of the process when None).
+    No copy of the dump is left behind, stale or new. Raises KeepalivedGone when the
+    process is gone before the signal, StatusError when the dump cannot be had.
+    """
+    if path is None:
+        path = dump_path(pid, process_tmpdir(pid))
+    remove_dump(path)
+    try:
+        os.kill(pid, signum)
+    except OSError as exc:
+        if exc.errno == errno.ESRCH:
+            raise KeepalivedGone('keepalived (pid %d) stopped while being asked for its state' % pid)
+        raise StatusError('cannot send signal %d to keepalived (pid %d): %s%s'
+                          % (signum, pid, exc.strerror, become_hint(exc)))
+    instances, why = wait_for_dump(path, timeout)
+    remove_dump(path)
+    if instances is None:
+        raise StatusError(
+            'keepalived (pid %d) did not write a complete %s within %s s after signal %d%s. '
+            'keepalived writes nothing when it has no vrrp_instance; see its log '
+            '(journalctl -u keepalived) for "Printing VRRP as json"'
+            % (pid, path, timeout, signum, ': %s' % why if why else ''))
+    return instances

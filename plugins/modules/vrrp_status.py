@@ -330,7 +330,6 @@ instances:
       sample: {"advert_rcvd": 1, "advert_sent": 29, "become_master": 1, "release_master": 0}
 '''
 
-import errno
 import os
 import re
 import time
@@ -339,17 +338,17 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_status as status
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
+    KeepalivedGone,
     StatusError,
     annotate_vips,
-    become_hint,
     dump_path,
     parse_ip_json,
     parse_ip_oneline,
     process_tmpdir,
     read_pid,
+    request_dump,
     state_mismatches,
     summarize,
-    wait_for_dump,
 )
 
 # s between two readings while waiting for the expected states (option wait).
@@ -382,16 +381,6 @@ def keepalived_version(module, binary):
     rc, out, err = module.run_command([binary, '--version'])
     match = re.search(r'Keepalived v(\S+)', '%s\n%s' % (out or '', err or ''))
     return match.group(1) if match else None
-
-
-def remove_stale(module, path, pid):
-    try:
-        os.unlink(path)
-    except OSError as exc:
-        if exc.errno == errno.ENOENT:
-            return
-        module.fail_json(msg='cannot remove the old dump %s: %s%s'
-                         % (path, exc.strerror, become_hint(exc)), pid=pid, running=True)
 
 
 def read_addresses(module):
@@ -435,26 +424,13 @@ def read_status(module, params):
 
     path = dump_path(pid, process_tmpdir(pid))
     result['dump_file'] = path
-    remove_stale(module, path, pid)
     try:
-        os.kill(pid, signum)
-    except OSError as exc:
-        if exc.errno == errno.ESRCH:
-            result['running'] = False
-            return result, 'keepalived (pid %d) stopped while being asked for its state' % pid
-        module.fail_json(msg='cannot send signal %d to keepalived (pid %d): %s%s'
-                             % (signum, pid, exc.strerror, become_hint(exc)), **result)
-
-    instances, why = wait_for_dump(path, params['timeout'])
-    if instances is None:
-        module.fail_json(
-            msg='keepalived (pid %d) did not write a complete %s within %s s after signal %d%s. '
-                'keepalived writes nothing when it has no vrrp_instance; see its log '
-                '(journalctl -u keepalived) for "Printing VRRP as json"'
-                % (pid, path, params['timeout'], signum, ': %s' % why if why else ''),
-            **result)
-    # The dump holds the PASS password (auth_data) in clear: leave no copy of it behind.
-    remove_stale(module, path, pid)
+        instances = request_dump(pid, signum, params['timeout'], path)
+    except KeepalivedGone as exc:
+        result['running'] = False
+        return result, str(exc)
+    except StatusError as exc:
+        module.fail_json(msg=str(exc), **result)
 
     if params['check_addresses']:
         addresses, warning = read_addresses(module)

@@ -29,7 +29,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from ._vrrp_plan.values import (
     GROUP_SETTINGS,
     GROUPS_VAR,
     HOST_SETTINGS,
@@ -42,28 +42,28 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.val
     require_netaddr,
     vip_to_cidr,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from ._vrrp_plan.groups import (
     read_group,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vrids import (
+from ._vrrp_plan.vrids import (
     assign_vrids,
     check_vrid_conflicts,
     derived_vrid,
     group_precedence,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import (
+from ._vrrp_plan.instances import (
     instances_of_group,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.other_groups import (
+from ._vrrp_plan.other_groups import (
     plan_other_groups,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.addresses import (
+from ._vrrp_plan.addresses import (
     check_addresses_across_groups,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.load_balancing import (
+from ._vrrp_plan.load_balancing import (
     add_load_balancer,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.views import (
+from ._vrrp_plan.views import (
     add_sync_groups,
     group_summaries,
     host_views,
@@ -71,7 +71,7 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vie
     master_down_interval,
     rollout,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.inventory import (
+from ._vrrp_plan.inventory import (
     Inventory,
 )
 

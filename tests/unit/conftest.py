@@ -5,38 +5,22 @@
 
 The collection is imported as ``ansible_collections.failover.keepalived`` through the
 link ``.collections/ansible_collections/failover/keepalived -> .`` that ``make`` creates;
-put ``.collections`` on sys.path unless the collection is importable already (as under
-``ansible-test units``).
+tests/pytest.ini puts ``.collections`` (and the repository's root, for lab/ and bench/)
+on the path. Under ``ansible-test units`` the collection is importable by itself.
 """
 
 from __future__ import absolute_import, division, print_function
 
 import copy
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
-
-TOP = Path(__file__).resolve().parents[2]
-COLLECTIONS = TOP / '.collections'
-
-
-def _importable():
-    try:
-        return importlib.util.find_spec('ansible_collections.failover.keepalived') is not None
-    except ImportError:
-        return False
-
-
-if not _importable() and COLLECTIONS.is_dir() and str(COLLECTIONS) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS))
 
 
 def pytest_configure(config):
     # Test files of different directories share base names (test_vrrp_plan.py in
-    # module_utils and in action), and the directories have no __init__.py: import
-    # them by path, not as top-level modules of the same name.
+    # module_utils and in action), and the directories have no __init__.py: pytest's
+    # import mode "importlib" imports each by its own path, not as top-level modules of
+    # the same name.
     if config.getoption('importmode') == 'prepend':
         config.option.importmode = 'importlib'
 

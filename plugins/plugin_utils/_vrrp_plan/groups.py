@@ -11,11 +11,11 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils.keepalived_syntax import (
+from ..keepalived_syntax import (
     INTERFACE_MAX_BYTES,
     token_problem,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     GROUP_SETTINGS,
     MODES,
     PROFILES,

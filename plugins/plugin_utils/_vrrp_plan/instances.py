@@ -9,19 +9,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     PRIORITY_MAX,
     PRIORITY_MIN,
     V2_ADVERT_MAX,
     V3_ADVERT_MAX,
     PlanError,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from .groups import (
     check_names,
     check_vips,
     vip_entries,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.vrids import (
+from .vrids import (
     l2_keys,
     vrid_claims,
 )

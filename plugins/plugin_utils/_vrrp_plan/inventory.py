@@ -14,14 +14,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     GROUP_SETTINGS,
     GROUPS_VAR,
     HOST_SETTINGS,
     VAR_PREFIX,
     PlanError,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from .groups import (
     read_settings,
 )
 

@@ -9,13 +9,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     LB_MODES,
     PlanError,
     as_int,
     as_str,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from .groups import (
     read_member,
 )
 

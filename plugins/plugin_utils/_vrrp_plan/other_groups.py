@@ -14,14 +14,14 @@ __metaclass__ = type
 
 import itertools
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     MODES,
     VAR_PREFIX,
     PlanError,
     as_str,
     as_vrid,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from .groups import (
     Group,
     read_group,
     read_interfaces,
@@ -29,11 +29,11 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.gro
     read_settings,
     vip_entries,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import (
+from .instances import (
     build_instances,
     instances_of_group,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.load_balancing import (
+from .load_balancing import (
     add_load_balancer,
 )
 

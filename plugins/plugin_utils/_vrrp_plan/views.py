@@ -11,15 +11,15 @@ __metaclass__ = type
 
 import math
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     VAR_PREFIX,
     PlanError,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.groups import (
+from .groups import (
     Group,
     Member,
 )
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.instances import (
+from .instances import (
     instances_of_group,
 )
 

@@ -22,7 +22,7 @@ try:
 except ImportError:  # pragma: no cover - reported by values.require_netaddr()
     netaddr = None
 
-from ansible_collections.failover.keepalived.plugins.plugin_utils._vrrp_plan.values import (
+from .values import (
     VRID_MAX,
     VRID_MIN,
     PlanError,

@@ -5,14 +5,8 @@
 
 from __future__ import absolute_import, division, print_function
 
-import sys
-from pathlib import Path
 
-TOP = Path(__file__).resolve().parents[3]
-if str(TOP) not in sys.path:
-    sys.path.insert(0, str(TOP))
-
-from bench import converge  # noqa: E402  pylint: disable=wrong-import-position
+from bench import converge
 
 
 def rep(site_first, site_rerun, ref_first, ref_rerun):

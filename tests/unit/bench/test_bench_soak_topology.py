@@ -3,22 +3,17 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-TOP = Path(__file__).resolve().parents[3]
-if str(TOP) not in sys.path:
-    sys.path.insert(0, str(TOP))
-
-from bench import soak, topology  # noqa: E402  pylint: disable=wrong-import-position
+from bench import soak, topology
 
 
-def _phase(transitions=0, host_changes=0, margin=3.6):
+def _phase(transitions=0, host_changes=0, margin=3.6, journal_read=True):
     return {'phase': 'CPU stress', 'seconds': 600, 'probes': 59000, 'failed': 2, 'host_changes': host_changes,
             'transitions': transitions, 'adverts_per_s': 50.0, 'mdi_ms': 72.2, 'margin': margin,
-            'gaps': {'median_gap_ms': 20.0, 'p999_gap_ms': 21.5, 'max_gap_ms': 20.1},
+            'journal_read': journal_read, 'journal_unread': [] if journal_read else ['journalctl on web2 failed'],
+            'gaps': {'adverts': 30000, 'median_gap_ms': 20.0, 'p999_gap_ms': 21.5, 'max_gap_ms': 20.1},
             'cpu_percent': {'web1': 2.5, 'web2': 1.9}}
 
 
@@ -32,6 +27,21 @@ def test_soak_table_judges_false_transitions():
     assert soak.render_table([('x', _phase(host_changes=1))]).endswith('| **MISSED** |')
 
 
+def test_soak_that_could_not_read_the_journal_is_not_met():
+    # 0 state changes counted from journals that were not read: not measured, not met
+    assert soak.render_table([('x', _phase(journal_read=False))]).endswith(
+        '| **NOT MEASURED** (journal not read: journalctl on web2 failed) |')
+    old = _phase()
+    del old['journal_read']  # a run before the journal read was recorded
+    assert soak.verdict(old) == (None, 'journal read not recorded')
+    no_gaps = _phase()
+    no_gaps['gaps'] = {'adverts': None, 'max_gap_ms': None, 'p999_gap_ms': None, 'median_gap_ms': None}
+    no_gaps['margin'] = None
+    assert soak.verdict(no_gaps) == (None, 'advert gaps not read')
+    # a state change seen is a miss, whatever else was not read
+    assert soak.verdict(_phase(transitions=1, journal_read=False))[0] is False
+
+
 def test_stress_is_one_bounded_busy_loop_per_core():
     procs = soak.start_stress(0.2, cores=2)
     try:
@@ -40,6 +50,14 @@ def test_stress_is_one_bounded_busy_loop_per_core():
             assert p.wait(timeout=10) == 0  # each ends by itself
     finally:
         soak.stop_stress(procs)
+
+
+def test_scenario_hosts_get_the_address_of_their_platform_from_the_base_config():
+    hostvars, groups = topology.scenario_inventory()
+    assert groups == {'balancers': ['lb-lb1', 'lb-lb2'], 'backends': ['lb-web1', 'lb-web2']}
+    assert dict((h, v['vrrp_address']) for h, v in hostvars.items()) == {
+        'lb-lb1': '198.18.18.11', 'lb-lb2': '198.18.18.12', 'lb-web1': '198.18.18.21', 'lb-web2': '198.18.18.22'}
+    assert hostvars['lb-lb1']['vrrp_vips'] == ['198.18.18.69/24']
 
 
 def test_balancer_pair_timers_from_the_plan_of_the_scenario():

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import TOP
 
 from ansible_collections.failover.keepalived.plugins.modules import vrrp_plan as plan_module
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import (
@@ -23,6 +23,8 @@ from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan impo
     PROFILES,
     VAR_PREFIX,
 )
+
+TOP = Path(__file__).resolve().parents[3]
 
 ROLES = ('keepalived', 'apache', 'haproxy')
 DOCUMENTATION = yaml.safe_load(plan_module.DOCUMENTATION)

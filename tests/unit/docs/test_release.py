@@ -7,12 +7,15 @@ changelog lists a plugin as new in the release whose version its version_added n
 
 from __future__ import absolute_import, division, print_function
 
+from pathlib import Path
+
 import pytest
 import yaml
 
-from conftest import TOP
 
 from ansible.module_utils.compat.version import LooseVersion
+
+TOP = Path(__file__).resolve().parents[3]
 
 GALAXY_VERSION = yaml.safe_load((TOP / 'galaxy.yml').read_text())['version']
 

@@ -6,49 +6,19 @@ web2 at a set time: the clock of --within starts when the fault command has exit
 
 from __future__ import absolute_import, division, print_function
 
-import importlib.util
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-PROBE = Path(__file__).resolve().parents[3] / 'lab' / 'probe.py'
-spec = importlib.util.spec_from_file_location('lab_probe', str(PROBE))
-probe_py = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(probe_py)
+from lab import probe as probe_py
 
 
 @pytest.fixture
-def vip():
+def vip(http_server):
     """A server that answers web1 until `switch_at` seconds after `start()`, then web2."""
-    state = {'t0': None, 'switch_at': 0.0}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            t0 = state['t0']
-            body = b'web2' if t0 is not None and time.monotonic() - t0 >= state['switch_at'] else b'web1'
-            self.send_response(200)
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
     def start(switch_at):
-        state['switch_at'] = switch_at
-        state['t0'] = time.monotonic()
-        return 'http://127.0.0.1:%d/' % server.server_port
-
-    yield start
-    server.shutdown()
-    server.server_close()
+        return http_server(lambda n, t: 'web2' if t >= switch_at else 'web1')
+    return start
 
 
 def test_within_counts_from_the_exit_of_a_slow_fault_command(vip):
@@ -73,3 +43,15 @@ def test_no_move_at_all_fails_and_stops_at_the_bound(vip):
     result = probe_py.probe(url, 'web2', 0.2, fault='true', grace=0.3)
     assert result['ok'] is False and result['took_ms'] is None
     assert time.monotonic() - start < 3
+
+
+def test_once_prints_the_page_of_one_get(vip, capsys):
+    url = vip(60)
+    assert probe_py.main(['--url', url, '--once']) == 0
+    assert capsys.readouterr().out == 'web1\n'
+
+
+def test_without_once_expect_and_within_are_needed(capsys):
+    with pytest.raises(SystemExit) as exc:
+        probe_py.main(['--url', 'http://127.0.0.1:9/'])
+    assert exc.value.code == 2

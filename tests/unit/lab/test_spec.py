@@ -7,17 +7,14 @@ and the lab's topology read from inventories/lab, for lab.sh, the Vagrantfile an
 from __future__ import absolute_import, division, print_function
 
 import copy
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
 
+from lab import spec
+
 TOP = Path(__file__).resolve().parents[3]
-SCRIPT = TOP / 'lab' / 'spec.py'
-_spec = importlib.util.spec_from_file_location('lab_spec', str(SCRIPT))
-spec = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(spec)
 
 LAB = yaml.safe_load((TOP / 'inventories' / 'lab' / 'hosts.yml').read_text())
 
@@ -79,3 +76,18 @@ def test_cli_prints_the_topology_for_lab_sh(capsys):
     assert lines[1] == 'vip 198.18.77.69'
     assert lines[2:] == ['host web1 failover-lab-web1 198.18.77.11', 'host web2 failover-lab-web2 198.18.77.12']
     assert spec.main(['nonsense']) == 2
+
+
+def test_group_hostvars_are_group_vars_then_host_vars_then_extra_vars():
+    hostvars, groups = spec.group_hostvars(LAB, {'vrrp_profile': 'fast'})
+    assert groups == {'web': ['web1', 'web2']}
+    assert hostvars['web2']['vrrp_address'] == '198.18.77.12'
+    assert hostvars['web1']['vrrp_vips'] == LAB['all']['children']['web']['vars']['vrrp_vips']
+    assert hostvars['web1']['vrrp_profile'] == 'fast'
+
+
+def test_backup_down_ms_is_the_plans_master_down_interval_of_the_backup(capsys):
+    # seed timers: VRRPv2, advert_int 1 s, the BACKUP at priority 100: 3 s + 156/256 s
+    assert spec.backup_down_ms(LAB) == 3609
+    assert spec.main(['backup-down-ms']) == 0
+    assert capsys.readouterr().out == '3609\n'

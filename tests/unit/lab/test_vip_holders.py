@@ -6,14 +6,9 @@ the benchmark, with `docker exec ... ip -o addr show` answered from recorded out
 
 from __future__ import absolute_import, division, print_function
 
-import importlib.util
 import subprocess
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[3] / 'lab' / 'vip_holders.py'
-spec = importlib.util.spec_from_file_location('lab_vip_holders', str(SCRIPT))
-vip_holders = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vip_holders)
+from lab import vip_holders
 
 WITH_VIP = ('2: eth0    inet 198.18.77.11/24 brd 198.18.77.255 scope global eth0\n'
             '2: eth0    inet 198.18.77.69/24 scope global secondary eth0\n')

@@ -322,7 +322,7 @@ def test_partial_dump_is_read_again_until_complete(tmp_path):
     def sleep(seconds):
         sleeps.append(seconds)
         path.write_text(full)
-    instances, why = mod.wait_for_dump(str(path), 5, sleep=sleep)
+    instances, why = status_utils.wait_for_dump(str(path), 5, sleep=sleep)
     assert why is None
     assert [i['state'] for i in instances] == ['MASTER']
     assert len(sleeps) == 1
@@ -330,7 +330,7 @@ def test_partial_dump_is_read_again_until_complete(tmp_path):
 
 def test_wait_is_bounded_by_the_timeout(tmp_path):
     clock = iter(range(100)).__next__
-    instances, why = mod.wait_for_dump(str(tmp_path / 'never.json'), 3, sleep=lambda s: None, clock=clock)
+    instances, why = status_utils.wait_for_dump(str(tmp_path / 'never.json'), 3, sleep=lambda s: None, clock=clock)
     assert (instances, why) == (None, None)
 
 
