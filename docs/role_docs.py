@@ -92,7 +92,7 @@ def reference(role_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--check', action='store_true', help='exit 1 when a README is out of date')
     args = parser.parse_args(argv)
     stale = []

@@ -6,7 +6,6 @@ hold what docs/role_docs.py makes of the specs."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path

@@ -27,12 +27,10 @@ def _versions_added(doc, where):
             if key == 'version_added':
                 yield where, str(value)
             else:
-                for found in _versions_added(value, '%s.%s' % (where, key)):
-                    yield found
+                yield from _versions_added(value, '%s.%s' % (where, key))
     elif isinstance(doc, list):
         for i, value in enumerate(doc):
-            for found in _versions_added(value, '%s[%d]' % (where, i)):
-                yield found
+            yield from _versions_added(value, '%s[%d]' % (where, i))
 
 
 def _plugin_docs():

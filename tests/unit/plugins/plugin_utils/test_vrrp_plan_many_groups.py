@@ -49,9 +49,9 @@ def test_a_host_in_two_groups_gets_both_whichever_group_is_deployed():
     # public moves to the internal interface (its own VRID there)
     for host, address in (('lb1', '198.18.41.11'), ('lb2', '198.18.41.12')):
         hostvars[host]['vrrp_address'] = address
-    hostvars['lb1']['vrrp_groups'] = hostvars['lb2']['vrrp_groups'] = dict(
-        hostvars['lb1']['vrrp_groups'], public=dict(hostvars['lb1']['vrrp_groups']['public'],
-                                                   vips=['198.18.41.70/24'], interface='eth1', vrid=42))
+    public_moved = dict(hostvars['lb1']['vrrp_groups']['public'], vips=['198.18.41.70/24'], interface='eth1', vrid=42)
+    hostvars['lb1']['vrrp_groups'] = hostvars['lb2']['vrrp_groups'] = dict(hostvars['lb1']['vrrp_groups'],
+                                                                           public=public_moved)
     public = plan_from_inventory(['public'], hostvars, groups, inventory_wide=True)
     internal = plan_from_inventory(['internal'], hostvars, groups, inventory_wide=True)
     for plan in (public, internal):
