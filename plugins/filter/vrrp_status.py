@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, failover.keepalived contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters over the live state that the vrrp_status module reports; the logic lives in
-module_utils/vrrp_status.py."""
+plugin_utils/vrrp_verdict.py (a group's state, controller only) and
+module_utils/vrrp_status.py (what a host reports)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,8 +13,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
     StatusError,
-    group_verdict,
     state_mismatches,
+)
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import (
+    group_verdict,
 )
 
 

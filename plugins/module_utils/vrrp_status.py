@@ -39,9 +39,6 @@ STATE_NAMES = {
 }
 MASTER = 'MASTER'
 
-VERDICT_ONE_MASTER = 'one_master'
-VERDICT_NO_MASTER = 'no_master'
-VERDICT_SPLIT_BRAIN = 'split_brain'
 
 # stats counters copied as they are (all integers)
 STATS_FIELDS = (
@@ -282,109 +279,6 @@ def summarize(instances):
         'state': dict((i['name'], i['state']) for i in instances),
         'master_instances': [i['name'] for i in instances if i['state'] == MASTER],
     }
-
-
-# --- a group of hosts ----------------------------------------------------------------
-
-def _instances_of(host, status):
-    """The instance list from what one host reported: a list of instances, a vrrp_status
-    result (dict with 'instances'), keepalived's raw JSON, or nothing (None, a skipped or
-    failed result: no instances)."""
-    if status is None:
-        return []
-    if isinstance(status, dict):
-        if 'instances' in status:
-            status = status['instances']
-        elif 'vrrp' in status:
-            return parse_json_dump(status)
-        else:
-            return []  # a skipped/failed task result, or keepalived not running
-    if status is None:
-        return []
-    if not isinstance(status, (list, tuple)):
-        raise StatusError('host %s: expected a list of instances or a vrrp_status result, got %s'
-                          % (host, type(status).__name__))
-    result = []
-    for inst in status:
-        if isinstance(inst, dict) and 'data' in inst and 'name' not in inst:
-            inst = instance_from_entry(inst)
-        if not isinstance(inst, dict) or 'name' not in inst or 'state' not in inst:
-            raise StatusError('host %s: instance %r has no name and state' % (host, inst))
-        result.append(inst)
-    return result
-
-
-def group_verdict(statuses_by_host):
-    """Judge, for every instance name seen in a group, how many hosts are MASTER.
-
-    statuses_by_host: {host: status}, status as _instances_of() accepts (a pair list
-    [(host, status), ...] works too).
-
-    Returns {instance name: {
-        'verdict': 'one_master' | 'no_master' | 'split_brain',
-        'masters': [hosts in MASTER state],
-        'states': {host: STATE},            (hosts that run the instance)
-        'missing': [hosts that did not report the instance],
-        'vip_holders': [hosts where at least one VIP of the instance is present],
-        'vips_consistent': true when every MASTER has all its VIPs and no other host
-            has any of them; None when no host reported VIP presence (vips_present),
-    }}, instances in the order first seen, hosts in input order.
-
-    A host without keepalived (empty list, or a result with running=false) only shows up
-    in 'missing'. Note that a host whose keepalived was killed (-9) may still hold the
-    VIPs, and it reports no instances: vips_consistent cannot see that host.
-    """
-    if isinstance(statuses_by_host, (list, tuple)):
-        try:
-            statuses_by_host = dict(statuses_by_host)
-        except (TypeError, ValueError):
-            raise StatusError('expected a dict host -> status or a list of (host, status) pairs')
-    if not isinstance(statuses_by_host, dict):
-        raise StatusError('expected a dict host -> status, got %s' % type(statuses_by_host).__name__)
-
-    per_host = [(host, _instances_of(host, status)) for host, status in statuses_by_host.items()]
-    names = []
-    for _host, insts in per_host:
-        for inst in insts:
-            if inst['name'] not in names:
-                names.append(inst['name'])
-
-    result = {}
-    for name in names:
-        states, holders, missing = {}, [], []
-        checked, consistent = False, True
-        for host, insts in per_host:
-            mine = [i for i in insts if i['name'] == name]
-            if not mine:
-                missing.append(host)
-                continue
-            inst = mine[0]
-            states[host] = state_name(inst['state'])
-            present = inst.get('vips_present')
-            if isinstance(present, dict) and present:
-                checked = True
-                if any(present.values()):
-                    holders.append(host)
-                if states[host] == MASTER:
-                    consistent = consistent and all(present.values())
-                else:
-                    consistent = consistent and not any(present.values())
-        masters = [h for h, s in states.items() if s == MASTER]
-        if len(masters) == 1:
-            verdict = VERDICT_ONE_MASTER
-        elif not masters:
-            verdict = VERDICT_NO_MASTER
-        else:
-            verdict = VERDICT_SPLIT_BRAIN
-        result[name] = {
-            'verdict': verdict,
-            'masters': masters,
-            'states': states,
-            'missing': missing,
-            'vip_holders': holders,
-            'vips_consistent': consistent if checked else None,
-        }
-    return result
 
 
 def state_mismatches(actual_states, planned_instances):

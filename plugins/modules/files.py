@@ -249,24 +249,28 @@ def _stage(module, spec, data, dir_mode, created):
     return tmp
 
 
+# What the module takes (validate-modules compares it with DOCUMENTATION).
+ARGUMENT_SPEC = dict(
+    files=dict(type='list', elements='dict', required=True, options=dict(
+        path=dict(type='path', required=True),
+        content=dict(type='str', no_log=False),
+        secret_content=dict(type='str', no_log=True),
+        owner=dict(type='str', default=FILE_DEFAULTS['owner']),
+        group=dict(type='str', default=FILE_DEFAULTS['group']),
+        mode=dict(type='str', default=FILE_DEFAULTS['mode']),
+        validate=dict(type='str'),
+        diff=dict(type='bool', default=True),
+    ), mutually_exclusive=[('content', 'secret_content')],
+        required_one_of=[('content', 'secret_content')]),
+    directory_mode=dict(type='str', default='0755'),
+    # read by the action plugin on the controller (plugins/action/files.py)
+    host_state=dict(type='dict'),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            files=dict(type='list', elements='dict', required=True, options=dict(
-                path=dict(type='path', required=True),
-                content=dict(type='str', no_log=False),
-                secret_content=dict(type='str', no_log=True),
-                owner=dict(type='str', default=FILE_DEFAULTS['owner']),
-                group=dict(type='str', default=FILE_DEFAULTS['group']),
-                mode=dict(type='str', default=FILE_DEFAULTS['mode']),
-                validate=dict(type='str'),
-                diff=dict(type='bool', default=True),
-            ), mutually_exclusive=[('content', 'secret_content')],
-                required_one_of=[('content', 'secret_content')]),
-            directory_mode=dict(type='str', default='0755'),
-            # read by the action plugin on the controller (plugins/action/files.py)
-            host_state=dict(type='dict'),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     specs = module.params['files']

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.failover.keepalived.plugins.module_utils import vrrp_status as status
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import group_verdict
 
 TOP = Path(__file__).resolve().parents[4]
 FIXTURES = TOP / 'tests' / 'unit' / 'fixtures' / 'keepalived'
@@ -46,7 +47,7 @@ def judge(tmp_path, by_host, **expected):
 
 def old_check_holds(by_host, masters_wanted):
     """The four conditions of the check before issue 31, on the same input."""
-    verdict = status.group_verdict(by_host)
+    verdict = group_verdict(by_host)
     return (len(verdict) > 0
             and all(v['verdict'] == 'one_master' for v in verdict.values())
             and dict((name, ','.join(v['masters'])) for name, v in verdict.items()) == masters_wanted

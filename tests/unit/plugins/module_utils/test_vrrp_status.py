@@ -19,7 +19,6 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
     STATE_NAMES,
     StatusError,
     annotate_vips,
-    group_verdict,
     parse_ip_json,
     parse_ip_oneline,
     parse_json_dump,
@@ -27,6 +26,8 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
     state_name,
     summarize,
 )
+# the group's verdict runs on the controller; its tests use this file's recorded dumps
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import group_verdict
 
 FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures' / 'keepalived'
 SUITES = ('bookworm', 'trixie')
