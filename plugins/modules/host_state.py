@@ -39,6 +39,23 @@ options:
     type: list
     elements: str
     default: []
+  versions:
+    description:
+      - Versions that packages of O(packages) must have (as the package manager writes
+        them, for example V(2.4.68-1~deb12u1)); a package at another version is reported
+        in RV(missing_packages) as C(NAME=VERSION).
+    type: dict
+    default: {}
+    version_added: "0.2.0"
+  latest:
+    description:
+      - Packages of O(packages) that must be at the version the package manager would
+        install (C(apt-cache policy)'s candidate, Debian only); one at an older version is
+        reported in RV(missing_packages) as C(NAME=CANDIDATE).
+    type: list
+    elements: str
+    default: []
+    version_added: "0.2.0"
   services:
     description:
       - Names of systemd units to report, asked of C(systemctl show) in one call.
@@ -119,12 +136,21 @@ packages:
   type: dict
   sample: {keepalived: true, curl: false}
 missing_packages:
-  description: The names of O(packages) that are not installed, in the order given (what
-    a role still has to install).
+  description: What a role still has to install of O(packages), in the order given, as
+    the package manager takes it - the name of a package that is not installed, or
+    C(NAME=VERSION) for one that is not at its version of O(versions) or O(latest).
   returned: always
   type: list
   elements: str
-  sample: [curl]
+  sample: [curl, apache2=2.4.71-1~deb12u1]
+  version_added: "0.2.0"
+held_packages:
+  description: The packages of O(packages) that are held (dpkg's selection C(hold)), which
+    unattended upgrades leave alone.
+  returned: always
+  type: list
+  elements: str
+  sample: [keepalived]
   version_added: "0.2.0"
 versions:
   description: Every name of O(packages), with its installed version as the package
@@ -157,15 +183,33 @@ from ansible_collections.failover.keepalived.plugins.module_utils.host_files imp
 UNKNOWN = {'active': 'unknown', 'enabled': 'unknown'}
 
 
+DPKG_FORMAT = '${Package} ${db:Status-Status} ${Version} ${db:Status-Want}\n'
+
+
 def parse_dpkg_query(text):
-    """`dpkg-query -W -f '${Package} ${db:Status-Status} ${Version}\\n' NAMES` ->
-    {installed name: its version}."""
-    installed = {}
+    """`dpkg-query -W -f DPKG_FORMAT NAMES` -> ({installed name: its version}, [held names])."""
+    installed, held = {}, []
     for line in text.splitlines():
         fields = line.split()
-        if len(fields) == 3 and fields[1] == 'installed':
-            installed[fields[0].split(':')[0]] = fields[2]
-    return installed
+        if len(fields) >= 3 and fields[1] == 'installed':
+            name = fields[0].split(':')[0]
+            installed[name] = fields[2]
+            if fields[3:4] == ['hold']:
+                held.append(name)
+    return installed, held
+
+
+def parse_apt_cache_policy(text):
+    """`apt-cache policy NAMES` -> {name: its candidate version} (none for '(none)')."""
+    candidates, name = {}, None
+    for line in text.splitlines():
+        if line and not line[0].isspace() and line.endswith(':'):
+            name = line[:-1].split(':')[0]
+        elif name and line.strip().startswith('Candidate:'):
+            version = line.split(':', 1)[1].strip()
+            if version != '(none)':
+                candidates[name] = version
+    return candidates
 
 
 def parse_rpm_query(text):
@@ -180,17 +224,41 @@ def parse_rpm_query(text):
 
 
 def installed_packages(module, names):
+    """({installed name: its version}, [held names]) of names."""
     if not names:
-        return {}
+        return {}, []
     dpkg = module.get_bin_path('dpkg-query')
     if dpkg:
-        _rc, out, _err = module.run_command([dpkg, '-W', '-f', '${Package} ${db:Status-Status} ${Version}\n'] + names)
+        _rc, out, _err = module.run_command([dpkg, '-W', '-f', DPKG_FORMAT] + names)
         return parse_dpkg_query(out)
     rpm = module.get_bin_path('rpm')
     if rpm:
         _rc, out, _err = module.run_command([rpm, '-q', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\n'] + names)
-        return parse_rpm_query(out)
-    return {}
+        return parse_rpm_query(out), []
+    return {}, []
+
+
+def candidate_versions(module, names):
+    """{name: the version the package manager would install}, Debian only."""
+    apt_cache = module.get_bin_path('apt-cache') if names else None
+    if not apt_cache:
+        return {}
+    _rc, out, _err = module.run_command([apt_cache, 'policy'] + names)
+    return parse_apt_cache_policy(out)
+
+
+def missing_packages(names, installed, versions, candidates):
+    """What the package manager must still install of names: NAME when not installed (no
+    version wanted), else NAME=VERSION when not at the version wanted (versions, then the
+    candidates of the packages to keep at their latest)."""
+    missing = []
+    for name in names:
+        wanted = versions.get(name) or candidates.get(name)
+        if wanted and installed.get(name) != wanted:
+            missing.append('%s=%s' % (name, wanted))
+        elif name not in installed and not wanted:
+            missing.append(name)
+    return missing
 
 
 def parse_systemctl_show(text, names):
@@ -235,18 +303,23 @@ def main():
         argument_spec=dict(
             files=dict(type='list', elements='path', default=[]),
             packages=dict(type='list', elements='str', default=[]),
+            versions=dict(type='dict', default={}),
+            latest=dict(type='list', elements='str', default=[]),
             services=dict(type='list', elements='str', default=[]),
             users=dict(type='list', elements='str', default=[]),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    installed = installed_packages(module, params['packages'])
+    installed, held = installed_packages(module, params['packages'])
+    versions = dict((k, str(v)) for k, v in params['versions'].items() if v)
+    candidates = candidate_versions(module, [n for n in params['latest'] if n not in versions])
     module.exit_json(
         changed=False,
         files=dict((path, file_state(path)) for path in params['files']),
         packages=dict((name, name in installed) for name in params['packages']),
-        missing_packages=[name for name in params['packages'] if name not in installed],
+        missing_packages=missing_packages(params['packages'], installed, versions, candidates),
+        held_packages=held,
         versions=dict((name, installed.get(name)) for name in params['packages']),
         services=service_states(module, params['services']),
         users=dict((name, user_exists(name)) for name in params['users']),

@@ -124,3 +124,40 @@ def test_changes_nothing_and_reports_no_change(monkeypatch, result):
     out = result()
     assert out['changed'] is False
     assert (out['files'], out['packages'], out['services'], out['users']) == ({}, {}, {}, {})
+
+
+APT_POLICY = '''apache2:
+  Installed: 2.4.68-1~deb12u1
+  Candidate: 2.4.71-1~deb12u1
+  Version table:
+     2.4.71-1~deb12u1 500
+        500 http://mirror/debian-security bookworm-security/main amd64 Packages
+ *** 2.4.68-1~deb12u1 500
+        100 /var/lib/dpkg/status
+keepalived:
+  Installed: 1:2.2.7-1+b2
+  Candidate: 1:2.2.7-1+b2
+curl:
+  Installed: (none)
+  Candidate: (none)
+'''
+
+
+def test_a_package_below_its_candidate_or_its_pinned_version_is_missing_with_that_version(monkeypatch, result):
+    dpkg = ('apache2 installed 2.4.68-1~deb12u1 install\nkeepalived installed 1:2.2.7-1+b2 hold\n'
+            'haproxy installed 2.6.12-1 install\n')
+    calls = run_module(monkeypatch, {'packages': ['apache2', 'keepalived', 'haproxy', 'curl'],
+                                     'latest': ['apache2', 'keepalived', 'curl'],
+                                     'versions': {'haproxy': '2.6.12-1+deb12u2'}},
+                       {'dpkg-query': (0, dpkg), 'apt-cache': (0, APT_POLICY)})
+    out = result()
+    # apache2 upgrades to its candidate; keepalived is at it; haproxy goes to its pinned
+    # version; curl has no candidate: just its name
+    assert out['missing_packages'] == ['apache2=2.4.71-1~deb12u1', 'haproxy=2.6.12-1+deb12u2', 'curl']
+    assert out['held_packages'] == ['keepalived']
+    assert ['policy', 'apache2', 'keepalived', 'curl'] == calls[1][-4:]
+
+
+def test_no_latest_asks_no_candidate(monkeypatch, result):
+    calls = run_module(monkeypatch, {'packages': ['apache2']}, {'dpkg-query': (0, 'apache2 installed 2.4.71-1 install\n')})
+    assert result()['missing_packages'] == [] and len(calls) == 1
