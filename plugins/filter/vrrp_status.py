@@ -17,6 +17,7 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
 )
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import (
     group_verdict,
+    rollout_changes,
 )
 
 
@@ -36,9 +37,20 @@ def vrrp_state_mismatches(actual_states, planned_instances):
     return state_mismatches(actual_states, planned_instances)
 
 
+def vrrp_rollout_changes(plan, statuses_by_host):
+    """The plan and vrrp_status results of its hosts -> {moves, joiners, incompatible}."""
+    if not isinstance(plan, dict):
+        raise AnsibleFilterError('vrrp_rollout_changes: expected the VRRP plan')
+    try:
+        return rollout_changes(plan, statuses_by_host)
+    except StatusError as exc:
+        raise AnsibleFilterError('vrrp_rollout_changes: %s' % exc)
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'vrrp_group_verdict': vrrp_group_verdict,
+            'vrrp_rollout_changes': vrrp_rollout_changes,
             'vrrp_state_mismatches': vrrp_state_mismatches,
         }

@@ -311,6 +311,8 @@ def state_mismatches(actual_states, planned_instances):
 
 PROC = '/proc'
 DUMP_NAME = 'keepalived.json'
+# SIGUSR1's text dump: it says, of a BACKUP instance, which address the MASTER adverts from.
+DATA_DUMP_NAME = 'keepalived.data'
 DEFAULT_TMPDIR = '/tmp'
 POLL_INTERVAL = 0.05
 
@@ -354,11 +356,11 @@ def process_tmpdir(pid):
     return DEFAULT_TMPDIR
 
 
-def dump_path(pid, tmpdir):
+def dump_path(pid, tmpdir, name=DUMP_NAME):
     """The dump as seen from here: through /proc/PID/root (PrivateTmp, containers), or
     the plain path when that root cannot be entered."""
     root = os.path.join(PROC, str(pid), 'root')
-    inside = os.path.join(tmpdir, DUMP_NAME)
+    inside = os.path.join(tmpdir, name)
     try:
         os.stat(root + tmpdir)
     except OSError:
@@ -372,8 +374,27 @@ def become_hint(exc):
     return ''
 
 
-def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic):
-    """(instances, None) once path holds a complete dump, else (None, why) at timeout."""
+def parse_master_routers(text, names):
+    """SIGUSR1's text dump -> {instance name: the MASTER's address} of the instances in
+    BACKUP state ("Master router = ADDRESS"); StatusError until every one of names (the
+    instances of the JSON dump) is in the text, which tells a complete dump."""
+    routers, name = {}, None
+    for line in text.splitlines():
+        key, _sep, value = line.strip().partition(' = ')
+        if key == 'VRRP Instance':
+            name = value.strip()
+        elif key == 'Master router' and name is not None:
+            routers[name] = value.strip()
+    seen = set(line.strip().partition(' = ')[2].strip() for line in text.splitlines()
+               if line.strip().startswith('VRRP Instance = '))
+    missing = [n for n in names if n not in seen]
+    if missing:
+        raise StatusError('instances %s are not in the dump yet' % ', '.join(missing))
+    return routers
+
+
+def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic, parse=parse_json_dump):
+    """(parse(text), None) once path holds a complete dump, else (None, why) at timeout."""
     deadline = clock() + timeout
     last_error = None
     while True:
@@ -384,7 +405,7 @@ def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic):
                 last_error = 'cannot read %s: %s%s' % (path, exc.strerror, become_hint(exc))
         else:
             try:
-                return parse_json_dump(text), None
+                return parse(text), None
             except StatusError as exc:  # not complete yet, or garbage
                 last_error = 'the dump %s is not usable: %s' % (path, exc)
         if clock() >= deadline:
@@ -402,13 +423,15 @@ def remove_dump(path):
             raise StatusError('cannot remove the old dump %s: %s%s' % (path, exc.strerror, become_hint(exc)))
 
 
-def request_dump(pid, signum, timeout, path=None):
+def request_dump(pid, signum, timeout, path=None, parse=parse_json_dump):
     """keepalived's live instances: the dump that its main process (pid) writes when it
-    receives signal signum (``keepalived --signum=JSON``), read once complete, parsed.
+    receives signal signum (``keepalived --signum=JSON``), read once complete, parsed
+    (parse: another dump's reader, for SIGUSR1's text dump).
 
     path: where the dump appears as seen from here (dump_path() of the process when None).
-    No copy of the dump is left behind, stale or new. Raises KeepalivedGone when the
-    process is gone before the signal, StatusError when the dump cannot be had.
+    No copy of the dump is left behind, stale or new (both hold the PASS password in
+    clear). Raises KeepalivedGone when the process is gone before the signal, StatusError
+    when the dump cannot be had.
     """
     if path is None:
         path = dump_path(pid, process_tmpdir(pid))
@@ -420,7 +443,7 @@ def request_dump(pid, signum, timeout, path=None):
             raise KeepalivedGone('keepalived (pid %d) stopped while being asked for its state' % pid)
         raise StatusError('cannot send signal %d to keepalived (pid %d): %s%s'
                           % (signum, pid, exc.strerror, become_hint(exc)))
-    instances, why = wait_for_dump(path, timeout)
+    instances, why = wait_for_dump(path, timeout, parse=parse)
     remove_dump(path)
     if instances is None:
         raise StatusError(

@@ -47,6 +47,15 @@ options:
       - Fail when keepalived is not running, instead of returning RV(running=false).
     type: bool
     default: false
+  master_addresses:
+    description:
+      - Also ask keepalived for its text dump (SIGUSR1) and report, for each instance in
+        BACKUP state, the address its MASTER adverts from (RV(instances[].master_address)):
+        what tells a MASTER outside the group (a host taken out of the inventory while its
+        keepalived still ran). One more signal and dump, deleted after reading.
+    type: bool
+    default: false
+    version_added: "0.2.0"
   check_addresses:
     description:
       - Run C(ip -j addr show) (C(ip -o addr show) where C(-j) is missing) and report per
@@ -90,8 +99,8 @@ notes:
     configuration); the module then fails after O(timeout).
   - The VIP check looks at the host's own network namespace; with keepalived's
     C(net_namespace) option the VIPs live in another one and show as absent.
-  - The dump does not say which peer is MASTER; compare the results of all hosts, see the
-    examples.
+  - The JSON dump does not say which peer is MASTER; compare the results of all hosts, see
+    the examples, or ask for O(master_addresses).
 seealso:
   - name: keepalived(8)
     description: The C(--signum) option and the signals keepalived handles.
@@ -258,6 +267,13 @@ instances:
         is MASTER itself or has heard none).
       type: int
       sample: 0
+    master_address:
+      description: With O(master_addresses), of an instance in BACKUP state, the address
+        its MASTER adverts from (keepalived's "Master router"); null otherwise.
+      type: str
+      returned: with O(master_addresses)
+      sample: 198.18.77.11
+      version_added: "0.2.0"
     advert_int:
       description: Advertisement interval in seconds.
       type: float
@@ -332,6 +348,7 @@ instances:
 
 import os
 import re
+import signal
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -341,8 +358,10 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
     KeepalivedGone,
     StatusError,
     annotate_vips,
+    DATA_DUMP_NAME,
     dump_path,
     parse_ip_json,
+    parse_master_routers,
     parse_ip_oneline,
     process_tmpdir,
     read_pid,
@@ -444,9 +463,23 @@ def read_status(module, params):
         for inst in instances:
             inst.update(vips_present={}, holds_vips=None)
 
+    if params['master_addresses']:
+        _add_master_addresses(module, pid, params['timeout'], instances, result)
     result['instances'] = instances
     result.update(summarize(instances))
     return result, None
+
+
+def _add_master_addresses(module, pid, timeout, instances, result):
+    """Each instance's master_address, from SIGUSR1's text dump (BACKUP instances)."""
+    names = [inst['name'] for inst in instances]
+    try:
+        routers = request_dump(pid, signal.SIGUSR1, timeout, dump_path(pid, process_tmpdir(pid), DATA_DUMP_NAME),
+                               parse=lambda text: parse_master_routers(text, names))
+    except (KeepalivedGone, StatusError) as exc:
+        module.fail_json(msg='master_addresses: %s' % exc, **result)
+    for inst in instances:
+        inst['master_address'] = routers.get(inst['name']) if inst['state'] == 'BACKUP' else None
 
 
 def main(sleep=time.sleep, clock=time.monotonic):
@@ -456,6 +489,7 @@ def main(sleep=time.sleep, clock=time.monotonic):
             timeout=dict(type='float', default=5),
             require_running=dict(type='bool', default=False),
             check_addresses=dict(type='bool', default=True),
+            master_addresses=dict(type='bool', default=False),
             expect=dict(type='list', elements='dict'),
             wait=dict(type='float', default=0),
         ),

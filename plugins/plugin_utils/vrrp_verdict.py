@@ -125,3 +125,85 @@ def _judge_instance(name, per_host):
         'vip_holders': holders,
         'vips_consistent': consistent if checked else None,
     }
+
+
+def rollout_changes(plan, statuses_by_host):
+    """What a run of plan changes in the groups that run already, from what vrrp_status
+    reported on the hosts before it (statuses_by_host as group_verdict takes it):
+
+    moves: [{instance, group, vips, from: [live MASTERs], to: planned MASTER}], the
+      instances whose VIPs the run moves (a plain run after a switchover, a new first
+      host, a drained or leaving MASTER, ...);
+    joiners: the hosts that get an instance which another host runs already but they do
+      not: they start after the instance's MASTER knows them, so that no joiner hears
+      nothing and becomes a second MASTER;
+    incompatible: [{instance, host, field, live, planned}], the instances whose adverts
+      change (VRRP version, advert_int, VRID): old and new configurations do not hear
+      each other, so the BACKUPs of their groups stop while the MASTERs reload, and start
+      again after them;
+    paused: those BACKUPs, the hosts of the BACKUP wave (plan.rollout.backups) that run an
+      instance whose adverts change;
+    strangers: [{instance, group, host, address}], a MASTER outside the group that a member
+      hears (vrrp_status' master_address, not the address of any member or leaving host):
+      a host that holds the group's VIP though the inventory has no such member.
+    """
+    live = dict((host, dict((i['name'], i) for i in _instances_of(host, status)))
+                for host, status in _as_pairs(statuses_by_host))
+    planned = {}
+    for host, views in list(plan.get('hosts', {}).items()):
+        for view in views:
+            planned.setdefault(view['name'], {})[host] = view
+    moves, joiners, incompatible = [], [], []
+    for name, views in planned.items():
+        running = [host for host, insts in live.items() if name in insts]
+        if not running:
+            continue  # a new instance: no VIP to move, nobody to join
+        masters = [host for host in running if live[host][name]['state'] == MASTER]
+        to = next((host for host, view in views.items() if view['state'] == MASTER), None)
+        first = next(iter(views.values()))
+        if to is not None and masters and masters != [to]:
+            moves.append({'instance': name, 'group': first['group'], 'vips': first['vips'],
+                          'from': masters, 'to': to})
+        joiners.extend(host for host in views if host not in running and host not in joiners)
+        incompatible.extend(_advert_changes(name, views, live))
+    changing = set(change['instance'] for change in incompatible)
+    paused = [host for host in plan.get('rollout', {}).get('backups', [])
+              if host not in joiners and changing & set(live.get(host, {}))]
+    return {'moves': moves, 'joiners': joiners, 'incompatible': incompatible, 'paused': paused,
+            'strangers': _strangers(plan, planned, live)}
+
+
+def _strangers(plan, planned, live):
+    """The MASTERs outside their group that the group's members hear."""
+    known = {}
+    for views in list(plan.get('hosts', {}).values()) + list(plan.get('leaving', {}).values()):
+        for view in views:
+            known.setdefault(view['name'], set()).add(view['unicast_src_ip'])
+    out = []
+    for name, views in planned.items():
+        for host in views:
+            master = live.get(host, {}).get(name, {}).get('master_address')
+            if master and None not in known[name] and master not in known[name]:
+                out.append({'instance': name, 'group': views[host]['group'], 'host': host, 'address': master})
+    return out
+
+
+def _as_pairs(statuses_by_host):
+    if isinstance(statuses_by_host, dict):
+        return list(statuses_by_host.items())
+    return list(statuses_by_host or [])
+
+
+def _advert_changes(name, views, live):
+    """The changes of instance name that its old and new adverts cannot hear across."""
+    out = []
+    for host, view in views.items():
+        now = live.get(host, {}).get(name)
+        if now is None:
+            continue
+        for field, planned in (('version', view['version']), ('advert_int', view['advert_int']),
+                               ('vrid', view['virtual_router_id'])):
+            if now.get(field) is not None and float(now[field]) != float(planned):
+                out.append({'instance': name, 'host': host, 'field': field, 'live': now[field],
+                            'planned': planned})
+    return out

@@ -22,6 +22,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.failover.keepalived.plugins.filter.vrrp_status import (
     FilterModule,
     vrrp_group_verdict,
+    vrrp_rollout_changes,
     vrrp_state_mismatches,
 )
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
@@ -48,6 +49,7 @@ def result_of(name):
 
 def test_filter_module_exports_vrrp_group_verdict():
     assert FilterModule().filters() == {'vrrp_group_verdict': vrrp_group_verdict,
+                                        'vrrp_rollout_changes': vrrp_rollout_changes,
                                         'vrrp_state_mismatches': vrrp_state_mismatches}
 
 

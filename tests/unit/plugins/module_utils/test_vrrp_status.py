@@ -363,3 +363,25 @@ def test_bad_group_input_is_a_status_error(value, phrase):
     with pytest.raises(StatusError) as err:
         group_verdict(value)
     assert phrase in str(err.value)
+
+
+DATA_DUMP = '''------< VRRP Topology >------
+ VRRP Instance = vi_web
+   VRRP Version = 2
+   State = BACKUP
+   Master router = 198.18.77.99
+   Master priority = 150
+ VRRP Instance = vi_api
+   State = MASTER
+'''
+
+
+def test_the_text_dump_names_the_master_of_each_backup_instance():
+    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_master_routers
+    assert parse_master_routers(DATA_DUMP, ['vi_web', 'vi_api']) == {'vi_web': '198.18.77.99'}
+
+
+def test_a_text_dump_without_every_instance_is_not_complete():
+    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_master_routers
+    with pytest.raises(StatusError):
+        parse_master_routers(DATA_DUMP.split(' VRRP Instance = vi_api')[0], ['vi_web', 'vi_api'])

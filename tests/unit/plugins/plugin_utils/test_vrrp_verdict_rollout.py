@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, failover.keepalived contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""rollout_changes: what a run of the plan does to groups that run already (issue 26): the
+VIPs it moves, the hosts that join a running instance, the advert changes."""
+
+from __future__ import absolute_import, division, print_function
+
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import plan_from_inventory
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import rollout_changes
+
+
+def trio(**host_vars):
+    hostvars = dict(('web%d' % i, {'ansible_host': '198.18.47.%d' % (10 + i), 'vrrp_interface': 'eth0',
+                                   'vrrp_vips': ['198.18.47.69/24'], 'vrrp_vrid': 47})
+                    for i in (1, 2, 3))
+    for host, extra in host_vars.items():
+        hostvars[host].update(extra)
+    return plan_from_inventory(['web'], hostvars, {'web': ['web1', 'web2', 'web3']})
+
+
+def live(state, vrid=47, version=2, advert_int=1):
+    return {'running': True, 'instances': [{'name': 'vi_web', 'state': state, 'vrid': vrid,
+                                            'version': version, 'advert_int': advert_int}]}
+
+
+NOT_RUNNING = {'running': False, 'instances': []}
+
+
+def test_a_converged_group_changes_nothing():
+    plan = trio()
+    assert rollout_changes(plan, {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': live('BACKUP')}) == {
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': []}
+
+
+def test_a_plain_run_after_a_switchover_says_it_moves_the_vip_back():
+    changes = rollout_changes(trio(), {'web1': live('BACKUP'), 'web2': live('MASTER'), 'web3': live('BACKUP')})
+    assert changes['moves'] == [{'instance': 'vi_web', 'group': 'web', 'vips': ['198.18.47.69/24'],
+                                 'from': ['web2'], 'to': 'web1'}]
+
+
+def test_a_drained_master_moves_its_vip_to_the_next_host():
+    changes = rollout_changes(trio(web1={'vrrp_drain': True}),
+                              {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': live('BACKUP')})
+    assert [(m['from'], m['to']) for m in changes['moves']] == [(['web1'], 'web2')]
+
+
+def test_a_new_host_of_a_running_group_is_a_joiner_and_a_new_group_has_none():
+    assert rollout_changes(trio(), {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': NOT_RUNNING})[
+        'joiners'] == ['web3']
+    assert rollout_changes(trio(), dict.fromkeys(('web1', 'web2', 'web3'), NOT_RUNNING)) == {
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': []}
+
+
+def test_a_profile_change_is_an_advert_change_on_every_running_host():
+    plan = trio(**dict(('web%d' % i, {'vrrp_profile': 'fast'}) for i in (1, 2, 3)))
+    changes = rollout_changes(plan, {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': NOT_RUNNING})
+    fields = sorted(set((c['host'], c['field']) for c in changes['incompatible']))
+    assert fields == [('web1', 'advert_int'), ('web1', 'version'), ('web2', 'advert_int'), ('web2', 'version')]
+    # the running BACKUP stops while the MASTER reloads; web3 joins
+    assert (changes['paused'], changes['joiners']) == (['web2'], ['web3'])
+
+
+def test_a_master_outside_the_group_is_named_by_its_address():
+    plan = trio()
+    web2 = live('BACKUP')
+    web2['instances'][0]['master_address'] = '198.18.47.99'  # no member has it
+    web3 = live('BACKUP')
+    web3['instances'][0]['master_address'] = '198.18.47.11'  # web1's address
+    changes = rollout_changes(plan, {'web1': live('BACKUP'), 'web2': web2, 'web3': web3})
+    assert changes['strangers'] == [{'instance': 'vi_web', 'group': 'web', 'host': 'web2', 'address': '198.18.47.99'}]
