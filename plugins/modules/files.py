@@ -68,6 +68,15 @@ options:
           - Whether diff mode shows this file's content. Off for files that hold secrets.
         type: bool
         default: true
+      secrets:
+        description:
+          - The secrets in O(files[].secret_content) (a password). Given, diff mode shows
+            the file with each of them replaced by C(********) on both sides, before and
+            after; not given, a file of secret content shows no diff.
+          - C(no_log), as O(files[].secret_content).
+        type: list
+        elements: str
+        version_added: "0.2.0"
   directory_mode:
     description: Mode of the parent directories the module creates.
     type: str
@@ -92,7 +101,8 @@ attributes:
     description: Reports which files would change, and how with diff mode, without writing.
   diff_mode:
     support: full
-    description: One diff per file whose content changes, except files with O(files[].diff=false).
+    description: One diff per file whose content changes, except files with O(files[].diff=false)
+      and files of secret content without O(files[].secrets) (their secrets masked when given).
   platform:
     support: full
     platforms: posix
@@ -192,7 +202,11 @@ def _missing_dirs(path):
     return missing[::-1]
 
 
-def _diff(path, state, content):
+MASK = '********'
+
+
+def _diff(path, state, content, secrets=()):
+    """The diff of a file's content; each of secrets replaced by MASK on both sides."""
     before = ''
     if state['exists']:
         try:
@@ -202,7 +216,15 @@ def _diff(path, state, content):
                 else '(more than %d bytes: not shown)\n' % MAX_DIFF_BYTES
         except OSError as exc:
             before = '(not readable: %s)\n' % to_native(exc)
+    for secret in secrets:
+        before, content = before.replace(secret, MASK), content.replace(secret, MASK)
     return {'before_header': path, 'after_header': path, 'before': before, 'after': content}
+
+
+def _shows_diff(spec):
+    """Whether diff mode shows the file: its content, or secret content whose secrets are
+    known (and masked)."""
+    return spec['diff'] and (spec['content'] is not None or bool(spec['secrets']))
 
 
 def _content(spec):
@@ -260,6 +282,7 @@ ARGUMENT_SPEC = dict(
         mode=dict(type='str', default=FILE_DEFAULTS['mode']),
         validate=dict(type='str'),
         diff=dict(type='bool', default=True),
+        secrets=dict(type='list', elements='str', no_log=True),
     ), mutually_exclusive=[('content', 'secret_content')],
         required_one_of=[('content', 'secret_content')]),
     directory_mode=dict(type='str', default='0755'),
@@ -287,8 +310,8 @@ def main():
         result['files'][spec['path']] = need == 'write' and 'written' or need or 'unchanged'
         if need:
             result['changed'] = True
-        if need == 'write' and module._diff and spec['diff'] and spec['content'] is not None:
-            result['diff'].append(_diff(spec['path'], state, spec['content']))
+        if need == 'write' and module._diff and _shows_diff(spec):
+            result['diff'].append(_diff(spec['path'], state, _content(spec), [s for s in spec['secrets'] or () if s]))
     if module.check_mode or not result['changed']:
         module.exit_json(**result)
 

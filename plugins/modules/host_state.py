@@ -144,6 +144,15 @@ missing_packages:
   elements: str
   sample: [curl, apache2=2.4.71-1~deb12u1]
   version_added: "0.2.0"
+package_lists:
+  description: Whether the package manager has its package lists (Debian - a C(Packages)
+    file under C(/var/lib/apt/lists); always true elsewhere). A host that has none yet
+    cannot tell in check mode which packages would be installed, because apt fetches the
+    lists first, which check mode does not.
+  returned: always
+  type: bool
+  sample: true
+  version_added: "0.2.0"
 held_packages:
   description: The packages of O(packages) that are held (dpkg's selection C(hold)), which
     unattended upgrades leave alone.
@@ -174,6 +183,7 @@ users:
   sample: {keepalived_script: true}
 '''
 
+import glob
 import pwd
 
 from ansible.module_utils.basic import AnsibleModule
@@ -290,6 +300,16 @@ def service_states(module, names):
     return dict((name, states.get(name, dict(UNKNOWN))) for name in names)
 
 
+APT_LISTS = '/var/lib/apt/lists'
+
+
+def has_package_lists(module):
+    """Whether apt has package lists; true where apt is not the package manager."""
+    if not module.get_bin_path('apt-get'):
+        return True
+    return bool(glob.glob(APT_LISTS + '/*_Packages*'))
+
+
 def user_exists(name):
     try:
         pwd.getpwnam(name)
@@ -320,6 +340,7 @@ def main():
         packages=dict((name, name in installed) for name in params['packages']),
         missing_packages=missing_packages(params['packages'], installed, versions, candidates),
         held_packages=held,
+        package_lists=has_package_lists(module),
         versions=dict((name, installed.get(name)) for name in params['packages']),
         services=service_states(module, params['services']),
         users=dict((name, user_exists(name)) for name in params['users']),

@@ -99,6 +99,16 @@ options:
     type: list
     elements: raw
     required: true
+  drain:
+    description:
+      - "Hosts to plan as if they had C(vrrp_drain) (never the MASTER, the lowest
+        priorities), for a what-if plan: the task then returns RV(plan) and RV(instances)
+        only, and the fact C(keepalived_vrrp_plan) stays as it was.
+        C(playbooks/upgrade.yml) moves a MASTER's VIPs away with the views of such a plan."
+    type: list
+    elements: str
+    default: []
+    version_added: "0.2.0"
 attributes:
   check_mode:
     support: full

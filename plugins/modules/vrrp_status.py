@@ -50,8 +50,8 @@ options:
   master_addresses:
     description:
       - Also ask keepalived for its text dump (SIGUSR1) and report, for each instance in
-        BACKUP state, the address its MASTER adverts from (RV(instances[].master_address)):
-        what tells a MASTER outside the group (a host taken out of the inventory while its
+        BACKUP state, the address its MASTER adverts from (RV(instances[].master_address)),
+        which tells a MASTER outside the group (a host taken out of the inventory while its
         keepalived still ran). One more signal and dump, deleted after reading.
     type: bool
     default: false

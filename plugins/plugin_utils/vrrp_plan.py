@@ -83,7 +83,7 @@ __all__ = [
 ]
 
 
-def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=False):
+def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=False, drain=()):
     """Plan groups of an Ansible inventory.
 
     group_specs: list of group names, or dicts {'name': ..., other GROUP_SETTINGS keys}
@@ -100,8 +100,10 @@ def plan_from_inventory(group_specs, hostvars, inventory_groups, inventory_wide=
       are checked against the planned groups' and reserved for the derivation, so that a
       derived VRID is the same whichever group a run deploys. The action plugin vrrp_plan
       plans this way.
+    drain: hosts planned as if they had vrrp_drain (a what-if plan: playbooks/upgrade.yml
+      moves a MASTER's VIPs away with it).
     """
-    inventory = Inventory(hostvars, inventory_groups)
+    inventory = Inventory(hostvars, inventory_groups, drain)
     groups = inventory.groups_to_deploy(group_specs)
     others = inventory.other_ha_groups(set(g['name'] for g in groups)) if inventory_wide else []
     return plan_groups(groups, others, list(inventory_groups))

@@ -37,11 +37,12 @@ class Inventory:
     """Ansible's hostvars and groups (host names in the inventory's order of groups), as
     the plan reads them: each host's plan variables are read once."""
 
-    __slots__ = ('hostvars', 'groups', '_plan_vars')
+    __slots__ = ('hostvars', 'groups', 'drain', '_plan_vars')
 
-    def __init__(self, hostvars, groups):
+    def __init__(self, hostvars, groups, drain=()):
         self.hostvars = hostvars
         self.groups = groups
+        self.drain = set(drain)  # hosts planned as drained, whatever their vrrp_drain
         self._plan_vars = {}
 
     def groups_to_deploy(self, group_specs):
@@ -157,6 +158,8 @@ class Inventory:
         if host not in self._plan_vars:
             hv = self.hostvars[host]
             self._plan_vars[host] = dict((k, hv[k]) for k in _PLAN_VARS if k in hv)
+            if host in self.drain:
+                self._plan_vars[host][VAR_PREFIX + 'drain'] = True
         return self._plan_vars[host]
 
     def other_ha_groups(self, deployed):

@@ -142,3 +142,11 @@ def test_run_derives_vrids_around_the_groups_it_does_not_deploy(inventory):
     assert result['plan']['vrid_moves'] == [{'group': 'web', 'instance': 'vi_web', 'vrid': 106, 'derived': 105,
                                              'taken_by': 'api179'}]
     assert result['plan'] == vp.plan_from_inventory(['web'], hostvars, groups, inventory_wide=True)
+
+
+def test_a_what_if_plan_with_a_drained_host_is_returned_but_not_set_as_the_fact(inventory):
+    hostvars, groups = inventory()
+    result = _action({'groups': ['web'], 'drain': ['web1']}).run(task_vars=_task_vars(hostvars, groups, 'web1'))
+    assert 'ansible_facts' not in result
+    assert [(i['state'], i['priority']) for i in result['instances']] == [('BACKUP', 100)]
+    assert result['plan']['hosts']['web2'][0]['state'] == 'MASTER'

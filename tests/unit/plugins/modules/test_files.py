@@ -146,3 +146,17 @@ def test_a_failed_validate_leaves_no_directory_it_made(tmp_path, capsys):
                        spec(bad, 'reject\n', validate='/bin/sh -c "grep -q accept %s"')])
     assert out['failed'] is True and 'no file written' in out['msg']
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_drifted_secret_file_shows_its_diff_with_the_secret_masked_on_both_sides(tmp_path, capsys):
+    path = tmp_path / 'keepalived.conf'
+    path.write_text('    priority 100\n    auth_pass s3cret\n')  # drifted by hand
+    out = run(capsys, [{'path': str(path), 'secret_content': '    priority 101\n    auth_pass s3cret\n',
+                        'secrets': ['s3cret'], 'owner': OWNER, 'group': GROUP, 'mode': '0640'}],
+              check=True, diff=True)
+    assert out['changed'] is True
+    assert out['diff'] == [{'before_header': str(path), 'after_header': str(path),
+                            'before': '    priority 100\n    auth_pass ********\n',
+                            'after': '    priority 101\n    auth_pass ********\n'}]
+    assert 's3cret' not in json.dumps(out)
+    assert path.read_text() == '    priority 100\n    auth_pass s3cret\n'  # check mode: untouched

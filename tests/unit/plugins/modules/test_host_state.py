@@ -161,3 +161,14 @@ def test_a_package_below_its_candidate_or_its_pinned_version_is_missing_with_tha
 def test_no_latest_asks_no_candidate(monkeypatch, result):
     calls = run_module(monkeypatch, {'packages': ['apache2']}, {'dpkg-query': (0, 'apache2 installed 2.4.71-1 install\n')})
     assert result()['missing_packages'] == [] and len(calls) == 1
+
+
+def test_package_lists_are_looked_for_where_apt_is(monkeypatch, result, tmp_path):
+    monkeypatch.setattr(mod, 'APT_LISTS', str(tmp_path))
+    run_module(monkeypatch, {}, {'apt-get': (0, '')})
+    assert result()['package_lists'] is False
+    (tmp_path / 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages').write_text('')
+    run_module(monkeypatch, {}, {'apt-get': (0, '')})
+    assert result()['package_lists'] is True
+    run_module(monkeypatch, {}, {})  # no apt: not a question
+    assert result()['package_lists'] is True
