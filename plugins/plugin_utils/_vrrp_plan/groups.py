@@ -57,18 +57,26 @@ class Group:
 
 class Member:
     __slots__ = ('name', 'addresses', 'address_vars', 'priority', 'priority_var', 'interface',
-                 'drain', 'leave')
+                 'drain', 'leave', 'handover')
 
-    def __init__(self, name, addresses, priority, priority_var, address_vars, drain=False, leave=False):
+    def __init__(self, name, addresses, priority, priority_var, address_vars, drain=False, leave=False,
+                 handover=False):
         self.name = name
         self.addresses = addresses  # family -> Address
         self.address_vars = address_vars  # family -> the variable it came from
         self.priority = priority
         self.priority_var = priority_var
         self.interface = None  # its interface in the group (read_interfaces)
-        self.drain = drain  # vrrp_drain: never the MASTER
+        self.drain = drain or handover  # vrrp_drain: never the MASTER
         self.leave = leave  # vrrp_leave: taken out of its groups
+        # handing its VIPs over with a file of its own only (a farewell, a what-if plan):
+        # a priority below every other member's, now and planned, not only the lowest one
+        self.handover = handover
 
+
+# Set by the inventory adapter (not a variable of the inventory) on the hosts of a what-if
+# plan's drain: they hand their VIPs over.
+HANDOVER = '__failover_handover'
 
 # Settings a member may have of its own (host_vars), the group's value its default.
 PER_HOST = ('interface',)
@@ -175,7 +183,8 @@ def read_member(host, hvars, with_priority=True, group=None):
     if prio is not None:
         prio = as_int(prio, host, prio_var)
     drain, leave = (as_bool(hvars.get(VAR_PREFIX + key, False), host, VAR_PREFIX + key) for key in ('drain', 'leave'))
-    return Member(host, addresses, prio, prio_var, address_vars, drain=drain, leave=leave)
+    return Member(host, addresses, prio, prio_var, address_vars, drain=drain, leave=leave,
+                  handover=bool(hvars.get(HANDOVER)))
 
 
 def read_interfaces(group, members, members_vars, settings, sources):

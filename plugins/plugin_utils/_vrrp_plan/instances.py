@@ -212,11 +212,15 @@ def _priorities(members, master_index, settings, sources, spread):
     next member in inventory order (rotated so that master_index comes first; drained
     members last)."""
     n = len(members)
-    _check_group_fits(n, settings, sources)
-    # the rotation from master_index, drained members (vrrp_drain) after all the others
+    handing_over = [m for m in members if m.handover]
+    _check_group_fits(n + (1 if handing_over else 0), settings, sources)
+    # the rotation from master_index, drained members (vrrp_drain) after all the others,
+    # those that hand their VIPs over one rank further: below every priority the others
+    # have now (before this plan) as well, so that the next one preempts them with no tie
     rotation = [members[(master_index + k) % n] for k in range(n)]
-    rank_of = dict((m.name, rank) for rank, m in enumerate(
-        [m for m in rotation if not m.drain] + [m for m in rotation if m.drain]))
+    ranked = [m for m in rotation if not m.drain] + [m for m in rotation if m.drain and not m.handover]
+    rank_of = dict((m.name, rank) for rank, m in enumerate(ranked))
+    rank_of.update((m.name, len(ranked) + 1 + i) for i, m in enumerate(m for m in rotation if m.handover))
     out = {}
     for member in members:
         prio = settings['priority_base'] - rank_of[member.name] * settings['priority_step']

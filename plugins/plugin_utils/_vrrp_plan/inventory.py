@@ -22,6 +22,7 @@ from .values import (
     PlanError,
 )
 from .groups import (
+    HANDOVER,
     read_settings,
 )
 
@@ -159,7 +160,7 @@ class Inventory:
             hv = self.hostvars[host]
             self._plan_vars[host] = dict((k, hv[k]) for k in _PLAN_VARS if k in hv)
             if host in self.drain:
-                self._plan_vars[host][VAR_PREFIX + 'drain'] = True
+                self._plan_vars[host][HANDOVER] = True
         return self._plan_vars[host]
 
     def other_ha_groups(self, deployed):

@@ -221,6 +221,6 @@ def leaving_views(groups):
 def _drained(member):
     """member as a drained member that stays (for its farewell views)."""
     drained = Member(member.name, member.addresses, member.priority, member.priority_var,
-                     member.address_vars, drain=member.drain or member.leave)
+                     member.address_vars, drain=member.drain, handover=member.leave)
     drained.interface = member.interface
     return drained

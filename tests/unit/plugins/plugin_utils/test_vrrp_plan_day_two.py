@@ -61,8 +61,9 @@ def test_a_leaving_master_is_planned_out_and_hands_its_vip_over():
     assert _view(plan, 'web2')['unicast_peers'] == ['198.18.46.13']
     assert plan['rollout']['leaving'] == ['web1']
     farewell = plan['leaving']['web1'][0]
-    # the lowest priority of the group as it was, its old peers, the group's VRID, BACKUP
-    assert (farewell['priority'], farewell['state'], farewell['virtual_router_id']) == (99, 'BACKUP', 46)
+    # below every priority of the group, as it is and as planned (web3 has 99 now), its old
+    # peers, the group's VRID, BACKUP
+    assert (farewell['priority'], farewell['state'], farewell['virtual_router_id']) == (98, 'BACKUP', 46)
     assert farewell['unicast_peers'] == ['198.18.46.12', '198.18.46.13']
 
 
