@@ -49,7 +49,7 @@ def test_sampling_records_changes_and_every_sample_with_two_holders(monkeypatch)
 
 
 def test_report_counts_moves_failures_and_duplicates_per_step():
-    events = {'samples': 100, 'changes': [[0.0, ['web1']], [10.5, ['web2']], [20.2, ['web2', 'web1']],
+    events = {'samples': 100, 'started': 0.0, 'ended': 30.0, 'changes': [[0.0, ['web1']], [10.5, ['web2']], [20.2, ['web2', 'web1']],
                                           [20.25, ['web1']]],
               'duplicates': [[20.2, ['web2', 'web1']]]}
     steps = [{'name': 'join', 'start': 1, 'end': 9, 'failed': 0, 'planned': 500},
@@ -60,3 +60,29 @@ def test_report_counts_moves_failures_and_duplicates_per_step():
         ('join', 0, 0, 0, True), ('switchover', 1, 1, 0, True), ('bad', 1, 3, 1, False)]
     assert summary['duplicates'] == 1 and summary['met'] is False
     assert '| switchover | 1 | 1 | 500 | 0 | met |' in vip_sampler.table(summary)
+
+
+def test_a_step_outside_the_sampling_is_not_met():
+    events = {'samples': 10, 'started': 5.0, 'ended': 8.0, 'changes': [[5.0, ['web1']]], 'duplicates': []}
+    steps = [{'name': 'early', 'start': 1, 'end': 6}, {'name': 'inside', 'start': 6, 'end': 7},
+             {'name': 'late', 'start': 7, 'end': 9}]
+    summary = vip_sampler.report(events, steps)
+    assert [(r['step'], r['covered'], r['ok']) for r in summary['steps']] == [
+        ('early', False, False), ('inside', True, True), ('late', False, False)]
+    assert summary['met'] is False
+    assert '| late | 0 | 0 | 0 | 0 | NOT SAMPLED |' in vip_sampler.table(summary)
+
+
+def test_a_stop_file_of_an_earlier_run_is_removed_before_sampling(tmp_path, monkeypatch):
+    stop = tmp_path / 'stop'
+    stop.write_text('')
+    seen = {}
+
+    def fake_sample(vip, containers, interval, duration, stop_file):
+        seen['stop_left'] = stop.exists()
+        return {'samples': 0}
+    monkeypatch.setattr(vip_sampler, 'sample', fake_sample)
+    out = tmp_path / 'events.json'
+    vip_sampler.main(['run', '--vip', '198.18.27.69', '--host', 'a=a', '--duration', '1',
+                      '--stop-file', str(stop), '--out', str(out)])
+    assert seen == {'stop_left': False} and out.exists()
