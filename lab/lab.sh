@@ -29,7 +29,8 @@ spec() { "$PYTHON" -m lab.spec "$@"; }
 IMAGE=$(spec image "$SUITE")
 mapfile -t RUN_FLAGS < <(spec run-args)
 [ "${#RUN_FLAGS[@]}" -gt 0 ] || { echo "ERROR: lab/spec.py run-args gave no flags" >&2; exit 1; }
-TOPOLOGY=$(spec topology)
+# LAB_INVENTORY: another lab inventory of the same shape (bench/fleet.py's pairs)
+TOPOLOGY=$(spec topology ${LAB_INVENTORY:+"$LAB_INVENTORY"})
 HOSTS=()
 declare -A IP=() CONTAINER=()
 while read -r kind a b c; do

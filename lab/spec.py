@@ -104,18 +104,22 @@ def topology(inventory):
         for name, host_vars in web['hosts'].items():
             merged = dict(group_vars, **(host_vars or {}))
             hosts.append((name, merged['ansible_host'], str(merged['vrrp_address'])))
-        vip = ipaddress.ip_interface(str(group_vars['vrrp_vips'][0]))
+        # the VIP's prefix is the network's; a lab of several groups (bench/fleet.py) names
+        # its network with lab_subnet instead, and has no one VIP
+        vip = ipaddress.ip_interface(str(group_vars['vrrp_vips'][0] if 'vrrp_vips' in group_vars
+                                         else group_vars['lab_subnet']))
         network_name = group_vars['lab_docker_network']
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
-        raise SpecError('lab inventory: group %s needs vars lab_docker_network and vrrp_vips, '
-                        'and hosts with ansible_host and vrrp_address (%s: %s)'
+        raise SpecError('lab inventory: group %s needs vars lab_docker_network and vrrp_vips (or '
+                        'lab_subnet), and hosts with ansible_host and vrrp_address (%s: %s)'
                         % (GROUP, type(exc).__name__, exc))
     subnet = vip.network
     for name, _container, address in hosts:
         if ipaddress.ip_address(address) not in subnet:
             raise SpecError('lab inventory: host %s: vrrp_address %s is not in the VIP\'s '
                             'network %s' % (name, address, subnet))
-    return Topology(network_name, str(subnet), str(next(subnet.hosts())), str(vip.ip), hosts)
+    return Topology(network_name, str(subnet), str(next(subnet.hosts())),
+                    str(vip.ip) if 'vrrp_vips' in group_vars else None, hosts)
 
 
 def group_hostvars(inventory, extra_vars=None, group=GROUP):
@@ -149,7 +153,7 @@ def main(argv=None):
         elif argv[:1] == ['topology'] and len(argv) <= 2:
             lab = load_topology(argv[1] if len(argv) == 2 else INVENTORY)
             print('network %s %s %s' % (lab.network, lab.subnet, lab.gateway))
-            print('vip %s' % lab.vip)
+            print('vip %s' % (lab.vip or '-'))
             for host in lab.hosts:
                 print('host %s %s %s' % host)
         elif argv[:1] == ['backup-down-ms'] and len(argv) <= 2:
