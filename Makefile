@@ -14,7 +14,7 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults bench-converge bench-lb
+        vagrant-test test-faults bench-converge bench-lb bench-fleet
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-lb      the balancer pair (molecule/load_balancer): the MASTER balancer frozen, K times"
 	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
 	@echo "make bench-converge  site.yml against a plain play of the seed's steps, fresh lab each time"
+	@echo "make bench-fleet   1, 2, 4, 8 pairs in one site.yml run, 8 pairs against the reference play"
 
 # --- set-up ------------------------------------------------------------------------------
 $(BIN)/.installed: tests/requirements.txt
@@ -145,6 +146,12 @@ bench-lb: bench-deps collection engine images
 bench-converge: venv collection engine
 	@lab/image.sh $${LAB_SUITE:-bookworm} >/dev/null
 	@BENCH_COMMAND="make bench-converge $(BENCH_CONVERGE_ARGS)" $(BIN)/python -m bench.converge $(BENCH_CONVERGE_ARGS)
+
+# 1, 2, 4 and 8 pairs in one run (fresh containers each), the 8 pairs against the
+# reference play grown to 8 pairs; results in bench/results/fleet.
+bench-fleet: venv collection engine
+	@lab/image.sh bookworm >/dev/null
+	@BENCH_COMMAND="make bench-fleet $(BENCH_FLEET_ARGS)" $(BIN)/python -m bench.fleet $(BENCH_FLEET_ARGS)
 
 bench-quick: bench-deps collection engine
 	@BENCH_COMMAND="make bench-quick $(BENCH_ARGS)" $(BIN)/python -m bench --reps 1 --soak 5 --no-stress \

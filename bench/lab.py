@@ -316,11 +316,11 @@ SITE = 'site.yml'
 SWITCHOVER = 'playbooks/switchover.yml'
 
 
-def playbook_cmd(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE):
-    """`ansible-playbook -i inventories/lab PLAYBOOK -e JSON` as one shell command, in its
-    own process group under timeout(1) so that nothing of it outlives the bound, with its
-    output in log_path."""
-    args = [str(BIN / 'ansible-playbook'), '-i', 'inventories/lab', playbook]
+def playbook_cmd(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE, inventory='inventories/lab', options=()):
+    """`ansible-playbook -i INVENTORY PLAYBOOK [OPTIONS] -e JSON` as one shell command, in
+    its own process group under timeout(1) so that nothing of it outlives the bound, with
+    its output in log_path."""
+    args = [str(BIN / 'ansible-playbook'), '-i', str(inventory), playbook] + list(options)
     if extra_vars:
         args += ['-e', json.dumps(extra_vars, sort_keys=True)]
     inner = 'cd %s && ANSIBLE_CONFIG=%s ANSIBLE_NOCOLOR=1 exec timeout -k 10 %d %s >%s 2>&1' % (
@@ -328,11 +328,11 @@ def playbook_cmd(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE):
     return 'sh -c %s' % shlex.quote(inner)
 
 
-def run_playbook(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE):
+def run_playbook(extra_vars, log_path, limit=PLAYBOOK_LIMIT, playbook=SITE, inventory='inventories/lab', options=()):
     """Run a playbook (site.yml) on the lab (bounded); returns (seconds, recap dict, exit code)."""
     start = time.monotonic()
-    proc = subprocess.run(shlex.split(playbook_cmd(extra_vars, log_path, limit, playbook)), timeout=limit + 30,
-                          check=False)
+    proc = subprocess.run(shlex.split(playbook_cmd(extra_vars, log_path, limit, playbook, inventory, options)),
+                          timeout=limit + 30, check=False)
     return round(time.monotonic() - start, 1), recap(log_path), proc.returncode
 
 

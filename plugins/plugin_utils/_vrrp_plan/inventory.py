@@ -80,10 +80,11 @@ class Inventory:
         return self._inner_ha_groups(name) or [name]
 
     def _inner_ha_groups(self, name):
-        """The HA groups whose hosts are some, not all, of the hosts of group name."""
+        """The other HA groups all of whose hosts group name holds (a parent of one pair
+        holds the same hosts as its child)."""
         hosts = set(self.groups[name])
         return [other for other, members in self.groups.items()
-                if set(members) < hosts and self._is_ha_group(other)]
+                if other != name and set(members) <= hosts and self._is_ha_group(other)]
 
     def group_to_deploy(self, spec, label):
         """One group as plan_groups takes it: members with their variables, settings (the
