@@ -374,23 +374,39 @@ def become_hint(exc):
     return ''
 
 
-def parse_master_routers(text, names):
-    """SIGUSR1's text dump -> {instance name: the MASTER's address} of the instances in
-    BACKUP state ("Master router = ADDRESS"); StatusError until every one of names (the
-    instances of the JSON dump) is in the text, which tells a complete dump."""
-    routers, name = {}, None
+def parse_text_dump(text, names):
+    """SIGUSR1's text dump -> {instance name: {master_address, unicast_src_ip,
+    unicast_peers}}: the MASTER's address of an instance in BACKUP state ("Master router =
+    ADDRESS", else None), the address it sends from ("Using src_ip = ADDRESS ..."), and the
+    unicast peers it sends to (the lines under "Unicast Peer :", [] for multicast).
+    StatusError until every one of names (the instances of the JSON dump) is in the text,
+    which tells a complete dump."""
+    out, current, in_peers = {}, None, False
     for line in text.splitlines():
-        key, _sep, value = line.strip().partition(' = ')
-        if key == 'VRRP Instance':
-            name = value.strip()
-        elif key == 'Master router' and name is not None:
-            routers[name] = value.strip()
-    seen = set(line.strip().partition(' = ')[2].strip() for line in text.splitlines()
-               if line.strip().startswith('VRRP Instance = '))
-    missing = [n for n in names if n not in seen]
+        stripped = line.strip()
+        key, sep, value = stripped.partition(' = ')
+        if line.startswith('------<'):
+            current, in_peers = None, False  # the next section: no instance lines
+        elif key == 'VRRP Instance':
+            current = out.setdefault(value.strip(), {'master_address': None, 'unicast_src_ip': None,
+                                                     'unicast_peers': []})
+            in_peers = False
+        elif current is None:
+            continue
+        elif stripped == 'Unicast Peer :':
+            in_peers = True
+        elif in_peers and not sep and stripped and stripped.split()[0].strip('0123456789abcdefABCDEF.:') == '':
+            current['unicast_peers'].append(stripped.split()[0])
+        else:
+            in_peers = False
+            if key == 'Master router':
+                current['master_address'] = value.strip()
+            elif key == 'Using src_ip':
+                current['unicast_src_ip'] = value.split()[0] if value.split() else None
+    missing = [n for n in names if n not in out]
     if missing:
         raise StatusError('instances %s are not in the dump yet' % ', '.join(missing))
-    return routers
+    return out
 
 
 def wait_for_dump(path, timeout, sleep=time.sleep, clock=time.monotonic, parse=parse_json_dump):

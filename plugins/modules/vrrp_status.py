@@ -52,7 +52,10 @@ options:
       - Also ask keepalived for its text dump (SIGUSR1) and report, for each instance in
         BACKUP state, the address its MASTER adverts from (RV(instances[].master_address)),
         which tells a MASTER outside the group (a host taken out of the inventory while its
-        keepalived still ran). One more signal and dump, deleted after reading.
+        keepalived still ran), and for every instance the address it sends from and the
+        unicast peers it sends to (RV(instances[].unicast_src_ip),
+        RV(instances[].unicast_peers)), which tell a member about to be dropped. One more
+        signal and dump, deleted after reading.
     type: bool
     default: false
     version_added: "0.2.0"
@@ -274,6 +277,21 @@ instances:
       returned: with O(master_addresses)
       sample: 198.18.77.11
       version_added: "0.2.0"
+    unicast_src_ip:
+      description: With O(master_addresses), the address the instance sends its adverts
+        from (keepalived's "Using src_ip"); null when keepalived does not say.
+      type: str
+      returned: with O(master_addresses)
+      sample: 198.18.77.12
+      version_added: "0.2.0"
+    unicast_peers:
+      description: With O(master_addresses), the unicast peers the instance sends its
+        adverts to, as keepalived runs them now; empty for multicast.
+      type: list
+      elements: str
+      returned: with O(master_addresses)
+      sample: [198.18.77.11]
+      version_added: "0.2.0"
     advert_int:
       description: Advertisement interval in seconds.
       type: float
@@ -361,7 +379,7 @@ from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status im
     DATA_DUMP_NAME,
     dump_path,
     parse_ip_json,
-    parse_master_routers,
+    parse_text_dump,
     parse_ip_oneline,
     process_tmpdir,
     read_pid,
@@ -471,15 +489,19 @@ def read_status(module, params):
 
 
 def _add_master_addresses(module, pid, timeout, instances, result):
-    """Each instance's master_address, from SIGUSR1's text dump (BACKUP instances)."""
+    """Each instance's master_address (BACKUP instances), unicast_src_ip and unicast_peers,
+    from SIGUSR1's text dump."""
     names = [inst['name'] for inst in instances]
     try:
-        routers = request_dump(pid, signal.SIGUSR1, timeout, dump_path(pid, process_tmpdir(pid), DATA_DUMP_NAME),
-                               parse=lambda text: parse_master_routers(text, names))
+        dump = request_dump(pid, signal.SIGUSR1, timeout, dump_path(pid, process_tmpdir(pid), DATA_DUMP_NAME),
+                            parse=lambda text: parse_text_dump(text, names))
     except (KeepalivedGone, StatusError) as exc:
         module.fail_json(msg='master_addresses: %s' % exc, **result)
     for inst in instances:
-        inst['master_address'] = routers.get(inst['name']) if inst['state'] == 'BACKUP' else None
+        found = dump.get(inst['name'], {})
+        inst['master_address'] = found.get('master_address') if inst['state'] == 'BACKUP' else None
+        inst['unicast_src_ip'] = found.get('unicast_src_ip')
+        inst['unicast_peers'] = found.get('unicast_peers', [])
 
 
 def main(sleep=time.sleep, clock=time.monotonic):

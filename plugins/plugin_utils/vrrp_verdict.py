@@ -145,7 +145,12 @@ def rollout_changes(plan, statuses_by_host):
       instance whose adverts change;
     strangers: [{instance, group, host, address}], a MASTER outside the group that a member
       hears (vrrp_status' master_address, not the address of any member or leaving host):
-      a host that holds the group's VIP though the inventory has no such member.
+      a host that holds the group's VIP though the inventory has no such member;
+    dropped: [{instance, group, hosts, address}], a unicast peer that members send to now
+      (vrrp_status' unicast_peers) and the plan no longer has, neither as a member nor as a
+      host that leaves, nor as a member's address of now: a host taken out of the group
+      without vrrp_leave. Once the members stop sending to it, its keepalived (if it runs)
+      hears nobody and takes the VIP: a second holder.
     """
     live = dict((host, dict((i['name'], i) for i in _instances_of(host, status)))
                 for host, status in _as_pairs(statuses_by_host))
@@ -170,7 +175,7 @@ def rollout_changes(plan, statuses_by_host):
     paused = [host for host in plan.get('rollout', {}).get('backups', [])
               if host not in joiners and changing & set(live.get(host, {}))]
     return {'moves': moves, 'joiners': joiners, 'incompatible': incompatible, 'paused': paused,
-            'strangers': _strangers(plan, planned, live)}
+            'strangers': _strangers(plan, planned, live), 'dropped': _dropped(plan, planned, live)}
 
 
 def _strangers(plan, planned, live):
@@ -186,6 +191,26 @@ def _strangers(plan, planned, live):
             if master and None not in known[name] and master not in known[name]:
                 out.append({'instance': name, 'group': views[host]['group'], 'host': host, 'address': master})
     return out
+
+
+def _dropped(plan, planned, live):
+    """The unicast peers of the members' live instances that the plan drops unannounced."""
+    known = {}
+    for views in list(plan.get('hosts', {}).values()) + list(plan.get('leaving', {}).values()):
+        for view in views:
+            known.setdefault(view['name'], set()).add(view['unicast_src_ip'])
+    out = {}
+    for name, views in planned.items():
+        running = [(host, inst[name]) for host, inst in live.items() if name in inst]
+        # a member that changes its address: the others list its address of now
+        now = set(inst.get('unicast_src_ip') for _host, inst in running)
+        for host, inst in running:
+            for address in inst.get('unicast_peers') or []:
+                if address not in known[name] and address not in now:
+                    entry = out.setdefault((name, address), {'instance': name, 'group': views[next(iter(views))]['group'],
+                                                             'hosts': [], 'address': address})
+                    entry['hosts'].append(host)
+    return [out[key] for key in sorted(out)]
 
 
 def _as_pairs(statuses_by_host):

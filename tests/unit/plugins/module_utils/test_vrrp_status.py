@@ -377,11 +377,25 @@ DATA_DUMP = '''------< VRRP Topology >------
 
 
 def test_the_text_dump_names_the_master_of_each_backup_instance():
-    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_master_routers
-    assert parse_master_routers(DATA_DUMP, ['vi_web', 'vi_api']) == {'vi_web': '198.18.77.99'}
+    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_text_dump
+    assert parse_text_dump(DATA_DUMP, ['vi_web', 'vi_api']) == {
+        'vi_web': {'master_address': '198.18.77.99', 'unicast_src_ip': None, 'unicast_peers': []},
+        'vi_api': {'master_address': None, 'unicast_src_ip': None, 'unicast_peers': []}}
+
+
+@pytest.mark.parametrize('fixture, expected', [
+    ('bookworm-backup.data.txt', {'master_address': '198.18.27.12', 'unicast_src_ip': '198.18.27.13',
+                                  'unicast_peers': ['198.18.27.12']}),
+    ('trixie-master.data.txt', {'master_address': None, 'unicast_src_ip': '198.18.27.12',
+                                'unicast_peers': ['198.18.27.13']}),
+])
+def test_a_recorded_text_dump_gives_the_master_the_source_and_the_peers(fixture, expected):
+    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_text_dump
+    text = (FIXTURES / fixture).read_text()
+    assert parse_text_dump(text, ['vi_web']) == {'vi_web': expected}
 
 
 def test_a_text_dump_without_every_instance_is_not_complete():
-    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_master_routers
+    from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_text_dump
     with pytest.raises(StatusError):
-        parse_master_routers(DATA_DUMP.split(' VRRP Instance = vi_api')[0], ['vi_web', 'vi_api'])
+        parse_text_dump(DATA_DUMP.split(' VRRP Instance = vi_api')[0], ['vi_web', 'vi_api'])

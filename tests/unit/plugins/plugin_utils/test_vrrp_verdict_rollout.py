@@ -30,7 +30,7 @@ NOT_RUNNING = {'running': False, 'instances': []}
 def test_a_converged_group_changes_nothing():
     plan = trio()
     assert rollout_changes(plan, {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': live('BACKUP')}) == {
-        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': []}
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': []}
 
 
 def test_a_plain_run_after_a_switchover_says_it_moves_the_vip_back():
@@ -49,7 +49,7 @@ def test_a_new_host_of_a_running_group_is_a_joiner_and_a_new_group_has_none():
     assert rollout_changes(trio(), {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': NOT_RUNNING})[
         'joiners'] == ['web3']
     assert rollout_changes(trio(), dict.fromkeys(('web1', 'web2', 'web3'), NOT_RUNNING)) == {
-        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': []}
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': []}
 
 
 def test_a_profile_change_is_an_advert_change_on_every_running_host():
@@ -69,3 +69,30 @@ def test_a_master_outside_the_group_is_named_by_its_address():
     web3['instances'][0]['master_address'] = '198.18.47.11'  # web1's address
     changes = rollout_changes(plan, {'web1': live('BACKUP'), 'web2': web2, 'web3': web3})
     assert changes['strangers'] == [{'instance': 'vi_web', 'group': 'web', 'host': 'web2', 'address': '198.18.47.99'}]
+
+
+def with_peers(status, src, peers):
+    status['instances'][0].update(unicast_src_ip=src, unicast_peers=peers)
+    return status
+
+
+def test_a_member_taken_out_without_leave_is_named_by_the_members_that_send_to_it():
+    # web3 ran with web1 and web2; the inventory now has only web1 and web2, no vrrp_leave
+    hostvars = dict(('web%d' % i, {'ansible_host': '198.18.47.%d' % (10 + i), 'vrrp_interface': 'eth0',
+                                   'vrrp_vips': ['198.18.47.69/24'], 'vrrp_vrid': 47}) for i in (1, 2))
+    plan = plan_from_inventory(['web'], hostvars, {'web': ['web1', 'web2']})
+    statuses = {'web1': with_peers(live('MASTER'), '198.18.47.11', ['198.18.47.12', '198.18.47.13']),
+                'web2': with_peers(live('BACKUP'), '198.18.47.12', ['198.18.47.11', '198.18.47.13'])}
+    assert rollout_changes(plan, statuses)['dropped'] == [
+        {'instance': 'vi_web', 'group': 'web', 'hosts': ['web1', 'web2'], 'address': '198.18.47.13'}]
+
+
+def test_a_host_that_leaves_or_a_member_that_changes_its_address_is_not_dropped():
+    leaving = trio(web3={'vrrp_leave': True})
+    statuses = {'web1': with_peers(live('MASTER'), '198.18.47.11', ['198.18.47.12', '198.18.47.13']),
+                'web2': with_peers(live('BACKUP'), '198.18.47.12', ['198.18.47.11', '198.18.47.13']),
+                'web3': with_peers(live('BACKUP'), '198.18.47.13', ['198.18.47.11', '198.18.47.12'])}
+    assert rollout_changes(leaving, statuses)['dropped'] == []
+    # web3 moves from .13 to .23: the others list its address of now, which it still runs
+    moved = trio(web3={'ansible_host': '198.18.47.23'})
+    assert rollout_changes(moved, statuses)['dropped'] == []
