@@ -119,8 +119,8 @@ def summarize(records, pairs):
                             'target': TARGET_REFERENCE, 'met': ratio <= TARGET_REFERENCE})
         if site_big and site_one and largest != smallest:
             ratio = round(site_big[run] / site_one[run], 2)
-            targets.append({'what': '%s: %d pairs / %d pair%s' % (run, largest, smallest,
-                                                                    '' if smallest == 1 else 's'),
+            plural = '' if smallest == 1 else 's'
+            targets.append({'what': '%s: %d pairs / %d pair%s' % (run, largest, smallest, plural),
                             'ratio': ratio, 'target': TARGET_GROWTH[run], 'met': ratio <= TARGET_GROWTH[run]})
     return {'rows': rows, 'targets': targets, 'met': bool(targets) and all(t['met'] for t in targets)}
 

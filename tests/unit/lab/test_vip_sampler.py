@@ -26,10 +26,9 @@ FIB_TRIE = '''Main:
 
 def test_local_addresses_are_the_host_local_entries():
     assert vip_sampler.local_addresses(FIB_TRIE) == {'198.18.27.11', '198.18.27.69'}
-    assert '198.18.27.69' not in vip_sampler.local_addresses(FIB_TRIE.replace('/32 host LOCAL\n        |-- 198.18.27.255',
-                                                                                 'x\n        |-- 198.18.27.255', 1)
-                                                             .replace('|-- 198.18.27.69\n           /32 host LOCAL',
-                                                                      '|-- 198.18.27.69\n           /32 link UNICAST'))
+    not_local = FIB_TRIE.replace('/32 host LOCAL\n        |-- 198.18.27.255', 'x\n        |-- 198.18.27.255', 1)
+    not_local = not_local.replace('|-- 198.18.27.69\n           /32 host LOCAL', '|-- 198.18.27.69\n           /32 link UNICAST')
+    assert '198.18.27.69' not in vip_sampler.local_addresses(not_local)
 
 
 def test_sampling_records_changes_and_every_sample_with_two_holders(monkeypatch):
@@ -49,8 +48,8 @@ def test_sampling_records_changes_and_every_sample_with_two_holders(monkeypatch)
 
 
 def test_report_counts_moves_failures_and_duplicates_per_step():
-    events = {'samples': 100, 'started': 0.0, 'ended': 30.0, 'changes': [[0.0, ['web1']], [10.5, ['web2']], [20.2, ['web2', 'web1']],
-                                          [20.25, ['web1']]],
+    changes = [[0.0, ['web1']], [10.5, ['web2']], [20.2, ['web2', 'web1']], [20.25, ['web1']]]
+    events = {'samples': 100, 'started': 0.0, 'ended': 30.0, 'changes': changes,
               'duplicates': [[20.2, ['web2', 'web1']]]}
     steps = [{'name': 'join', 'start': 1, 'end': 9, 'failed': 0, 'planned': 500},
              {'name': 'switchover', 'start': 10, 'end': 19, 'failed': 1, 'planned': 500},

@@ -398,4 +398,4 @@ def test_a_recorded_text_dump_gives_the_master_the_source_and_the_peers(fixture,
 def test_a_text_dump_without_every_instance_is_not_complete():
     from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import parse_text_dump
     with pytest.raises(StatusError):
-        parse_text_dump(DATA_DUMP.split(' VRRP Instance = vi_api')[0], ['vi_web', 'vi_api'])
+        parse_text_dump(DATA_DUMP.split(' VRRP Instance = vi_api', maxsplit=1)[0], ['vi_web', 'vi_api'])
