@@ -54,6 +54,7 @@ if [ ! -s "$SSH_KEY" ] || [ ! -s "$SSH_KEY.pub" ]; then
   say "made the lab's SSH key pair $SSH_KEY"
 fi
 
+KEY_ID=$(sha256sum <"$SSH_KEY.pub" | cut -c1-12)
 HASH=$({ cat "$SCRIPT"; printf '%s' "$SUITE"; cat "$SSH_KEY.pub"; } | sha256sum | cut -c1-12)
 REF="$IMAGE:$SUITE-$HASH"
 
@@ -225,13 +226,16 @@ say "importing as $REF ..."
 docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \
   --change 'ENV container=docker' \
-  --change "LABEL org.opencontainers.image.title=$IMAGE suite=$SUITE script-hash=$HASH" \
+  --change "LABEL org.opencontainers.image.title=$IMAGE suite=$SUITE script-hash=$HASH lab-ssh-key=$KEY_ID" \
   --message "lab/image.sh $SUITE ($HASH)" \
   "$WORK/rootfs.tar" "$REF" >/dev/null || die "docker import failed"
 docker tag "$REF" "$IMAGE:$SUITE"
 rm -f "$WORK/rootfs.tar"
-# drop this suite's images from older versions of this script (kept if in use)
-docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
+# drop this suite's images from older versions of this script with the same key (kept if
+# in use); another key's image is another work tree's, whose builds would otherwise
+# remove this one's in turn
+docker image ls --filter "label=lab-ssh-key=$KEY_ID" --format '{{.Repository}}:{{.Tag}}' "$IMAGE" \
+  | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
   | grep -vxF "$REF" | while read -r old; do
   if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
 done || true
