@@ -65,6 +65,7 @@ def inventory(pairs):
             other = host_address(pair, 3 - side)
             hosts[name] = {
                 'ansible_host': 'failover-bench-%s' % name,
+                'lab_container': 'failover-bench-%s' % name,
                 'vrrp_address': host_address(pair, side),
                 'reference_keepalived': {
                     'state': 'MASTER' if side == 1 else 'BACKUP', 'priority': 102 - side,

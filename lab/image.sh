@@ -4,15 +4,22 @@
 #
 #   lab/image.sh [bookworm|trixie]      (default: bookworm)
 #
+#   lab/image.sh --name [SUITE]         print the image name this work tree builds, build nothing
+#
 # Tags: failover-keepalived-lab:SUITE-HASH (HASH = first 12 hex of sha256 over
-# this script and the suite) and failover-keepalived-lab:SUITE (same image).
-# An existing SUITE-HASH image is reused. Progress goes to stderr; the last
+# this script, the suite and the lab's SSH public key) and failover-keepalived-lab:SUITE
+# (same image). An existing SUITE-HASH image is reused. Progress goes to stderr; the last
 # line on stdout is the image name.
 #
 # The image carries systemd (PID 1), python3 + python3-apt (Ansible), sudo,
-# apt-utils, iproute2, curl, ping, procps. keepalived and Apache are NOT in it: the
-# roles install them, as on a real host. apt lists are NOT in the image:
-# run `apt-get update` (or the apt module's update_cache) before installing.
+# apt-utils, iproute2, curl, ping, procps, and sshd: Ansible reaches a lab host as a real
+# host, over SSH as the user `ansible` (passwordless sudo, key login only) with the key
+# pair build/lab-ssh/id_ed25519, made here once on this machine (never committed; its
+# public key is baked in, so each work tree's key gives its own image). Each container
+# makes its own SSH host key at its first boot (ed25519 only: an RSA key takes seconds).
+# keepalived and Apache are NOT in it: the roles install them, as on a real host. apt
+# lists are NOT in the image: run `apt-get update` (or the apt module's update_cache)
+# before installing.
 #
 # The mirror URIs come from the host's apt sources at build time (override with
 # LAB_APT_MIRROR / LAB_APT_SECURITY_MIRROR); the image's sources are written
@@ -20,8 +27,15 @@
 set -euo pipefail
 
 IMAGE=failover-keepalived-lab
+NAME_ONLY=
+if [ "${1:-}" = --name ]; then NAME_ONLY=1; shift; fi
 SUITE=${1:-bookworm}
 SCRIPT=${BASH_SOURCE[0]}
+ROOT=$(cd "$(dirname "$SCRIPT")/.." && pwd)
+# The lab's SSH key pair (inventories/lab, molecule/installed and the second controller
+# log in with it as LAB_USER).
+SSH_KEY=${LAB_SSH_KEY:-$ROOT/build/lab-ssh/id_ed25519}
+LAB_USER=ansible
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -31,10 +45,25 @@ case "$SUITE" in
   *) die "unknown suite '$SUITE' (use bookworm or trixie)" ;;
 esac
 
-docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
+if [ ! -s "$SSH_KEY" ] || [ ! -s "$SSH_KEY.pub" ]; then
+  mkdir -p "$(dirname "$SSH_KEY")"
+  chmod 700 "$(dirname "$SSH_KEY")"
+  rm -f "$SSH_KEY" "$SSH_KEY.pub"
+  ssh-keygen -q -t ed25519 -N '' -C "failover-keepalived-lab" -f "$SSH_KEY" >&2 \
+    || die "ssh-keygen failed (is openssh-client installed?)"
+  say "made the lab's SSH key pair $SSH_KEY"
+fi
 
-HASH=$({ cat "$SCRIPT"; printf '%s' "$SUITE"; } | sha256sum | cut -c1-12)
+KEY_ID=$(sha256sum <"$SSH_KEY.pub" | cut -c1-12)
+HASH=$({ cat "$SCRIPT"; printf '%s' "$SUITE"; cat "$SSH_KEY.pub"; } | sha256sum | cut -c1-12)
 REF="$IMAGE:$SUITE-$HASH"
+
+if [ -n "$NAME_ONLY" ]; then
+  printf '%s\n' "$REF"
+  exit 0
+fi
+
+docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
 
 if docker image inspect "$REF" >/dev/null 2>&1; then
   docker tag "$REF" "$IMAGE:$SUITE"
@@ -123,6 +152,23 @@ Components: main
 Signed-By: $KEYRING
 SOURCES
 
+printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\n' "$LAB_USER" >"$WORK/sudoers"
+cat >"$WORK/sshd.conf" <<SSHD
+# lab/image.sh: keys only, and only for $LAB_USER; the one host key each container makes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers $LAB_USER
+HostKey /etc/ssh/ssh_host_ed25519_key
+SSHD
+cat >"$WORK/ssh-hostkey.conf" <<'UNIT'
+# lab/image.sh: the image holds no host key; a container makes its own before sshd's check
+[Service]
+ExecStartPre=
+ExecStartPre=/bin/sh -c 'test -s /etc/ssh/ssh_host_ed25519_key || exec ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key'
+ExecStartPre=/usr/sbin/sshd -t
+UNIT
+
 # Units that cannot work in a container (no consoles, read-only /sys, no
 # kernel modules to load, ...); masked so that systemd reports "running".
 MASK_UNITS="getty@.service console-getty.service serial-getty@.service \
@@ -144,12 +190,24 @@ HOOKS=(
   # empty cache for a valid one and fails with "No package matching ...".
   --customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/archives/partial/*'
   --customize-hook='find "$1/var/lib/apt/lists" -mindepth 1 -maxdepth 1 ! -name lock ! -name partial -exec rm -rf {} +; rm -rf "$1"/var/lib/apt/lists/partial/*; touch -d @0 "$1/var/lib/apt/lists"'
+  # SSH like a real host: the user, its sudo rule and key, sshd's settings, and no host
+  # key in the image (every container makes its own at boot, before sshd's own check)
+  --customize-hook='chroot "$1" useradd --create-home --shell /bin/bash --comment "Ansible (lab)" '"$LAB_USER"' && chroot "$1" usermod --password "*" '"$LAB_USER"
+  --customize-hook='mkdir -m 700 "$1/home/'"$LAB_USER"'/.ssh"'
+  --customize-hook="upload $SSH_KEY.pub /home/$LAB_USER/.ssh/authorized_keys"
+  --customize-hook='chmod 600 "$1/home/'"$LAB_USER"'/.ssh/authorized_keys" && chroot "$1" chown -R '"$LAB_USER:$LAB_USER"' /home/'"$LAB_USER"'/.ssh'
+  --customize-hook="upload $WORK/sudoers /etc/sudoers.d/$LAB_USER"
+  --customize-hook='chmod 440 "$1/etc/sudoers.d/'"$LAB_USER"'" && chroot "$1" visudo -c -q -f /etc/sudoers.d/'"$LAB_USER"
+  --customize-hook="upload $WORK/sshd.conf /etc/ssh/sshd_config.d/failover-lab.conf"
+  --customize-hook='mkdir -p "$1/etc/systemd/system/ssh.service.d"'
+  --customize-hook="upload $WORK/ssh-hostkey.conf /etc/systemd/system/ssh.service.d/failover-lab-hostkey.conf"
+  --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*'
 )
 
 say "building $SUITE rootfs with mmdebstrap (mirror from the host's apt sources) ..."
 start=$(date +%s)
 TMPDIR=$WORK mmdebstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,curl,ca-certificates,procps,iputils-ping,sudo,apt-utils \
+  --include=systemd,systemd-sysv,dbus,python3,python3-apt,iproute2,curl,ca-certificates,procps,iputils-ping,sudo,apt-utils,openssh-server \
   --aptopt='Acquire::Languages "none"' \
   --aptopt='Acquire::Retries "3"' \
   --dpkgopt='path-exclude=/usr/share/man/*' \
@@ -168,13 +226,16 @@ say "importing as $REF ..."
 docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \
   --change 'ENV container=docker' \
-  --change "LABEL org.opencontainers.image.title=$IMAGE suite=$SUITE script-hash=$HASH" \
+  --change "LABEL org.opencontainers.image.title=$IMAGE suite=$SUITE script-hash=$HASH lab-ssh-key=$KEY_ID" \
   --message "lab/image.sh $SUITE ($HASH)" \
   "$WORK/rootfs.tar" "$REF" >/dev/null || die "docker import failed"
 docker tag "$REF" "$IMAGE:$SUITE"
 rm -f "$WORK/rootfs.tar"
-# drop this suite's images from older versions of this script (kept if in use)
-docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
+# drop this suite's images from older versions of this script with the same key (kept if
+# in use); another key's image is another work tree's, whose builds would otherwise
+# remove this one's in turn
+docker image ls --filter "label=lab-ssh-key=$KEY_ID" --format '{{.Repository}}:{{.Tag}}' "$IMAGE" \
+  | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
   | grep -vxF "$REF" | while read -r old; do
   if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
 done || true

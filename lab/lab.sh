@@ -10,8 +10,9 @@
 #
 # What the lab is comes from lab/spec.py: the hosts, their containers and addresses, the
 # VIP and the network from inventories/lab (the inventory `make lab` deploys), each
-# container's flags and image from lab/host.yml (Molecule's lab host too), tagged
-# ${LAB_SUITE:-bookworm} (built by lab/image.sh). Only addresses in 198.18.0.0/15.
+# container's flags from lab/host.yml (Molecule's lab host too); the image is the one
+# lab/image.sh builds from this work tree for ${LAB_SUITE:-bookworm} (with sshd and the
+# user ansible: inventories/lab reaches the hosts over SSH). Only addresses in 198.18.0.0/15.
 # The lab's Python tools run as the package lab, from the repository's root.
 set -euo pipefail
 
@@ -26,7 +27,9 @@ PROBE_INTERVAL=0.02                      # s between probes
 PROBE_TIMEOUT=0.2                        # s, timeout of each probe
 
 spec() { "$PYTHON" -m lab.spec "$@"; }
-IMAGE=$(spec image "$SUITE")
+# This work tree's image (its script and SSH key: lab/image.sh --name), not the SUITE tag,
+# which another work tree's build may have moved to an image with another key.
+IMAGE=$(lab/image.sh --name "$SUITE")
 mapfile -t RUN_FLAGS < <(spec run-args)
 [ "${#RUN_FLAGS[@]}" -gt 0 ] || { echo "ERROR: lab/spec.py run-args gave no flags" >&2; exit 1; }
 # LAB_INVENTORY: another lab inventory of the same shape (bench/fleet.py's pairs)

@@ -18,8 +18,9 @@ lab/host.yml is in the keys of Molecule's docker driver (Molecule reads it too:
 .config/molecule/config.yml); a key that this script cannot turn into a flag is an error,
 so that the lab and Molecule never run different containers. The topology is the
 inventory that `make lab` deploys: the hosts of its `web` group, their containers
-(ansible_host) and addresses (vrrp_address), the VIP (the first of vrrp_vips), whose
-prefix is the network's, and the Docker network's name (lab_docker_network).
+(lab_container; Ansible reaches the hosts over SSH at ansible_host) and addresses
+(vrrp_address), the VIP (the first of vrrp_vips), whose prefix is the network's, and the
+Docker network's name (lab_docker_network).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -103,7 +104,7 @@ def topology(inventory):
         hosts = []
         for name, host_vars in web['hosts'].items():
             merged = dict(group_vars, **(host_vars or {}))
-            hosts.append((name, merged['ansible_host'], str(merged['vrrp_address'])))
+            hosts.append((name, merged['lab_container'], str(merged['vrrp_address'])))
         # the VIP's prefix is the network's; a lab of several groups (bench/fleet.py) names
         # its network with lab_subnet instead, and has no one VIP
         vip = ipaddress.ip_interface(str(group_vars['vrrp_vips'][0] if 'vrrp_vips' in group_vars
@@ -111,7 +112,7 @@ def topology(inventory):
         network_name = group_vars['lab_docker_network']
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
         raise SpecError('lab inventory: group %s needs vars lab_docker_network and vrrp_vips (or '
-                        'lab_subnet), and hosts with ansible_host and vrrp_address (%s: %s)'
+                        'lab_subnet), and hosts with lab_container and vrrp_address (%s: %s)'
                         % (GROUP, type(exc).__name__, exc))
     subnet = vip.network
     for name, _container, address in hosts:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packages the tests need on this machine: keepalived (for `keepalived -t` on rendered
-# configurations only) and iproute2 (network namespaces for that check).
+# configurations only), iproute2 (network namespaces for that check) and the SSH client
+# (the lab's key pair, and Ansible's way into the lab hosts).
 # keepalived must never run here: VRRP runs only inside lab containers, so services are
 # forbidden to start during the install, and the check fails if a keepalived runs.
 set -euo pipefail
@@ -8,6 +9,7 @@ need=()
 command -v keepalived >/dev/null || need+=(keepalived)
 command -v ip >/dev/null || need+=(iproute2)
 command -v setsid >/dev/null || need+=(util-linux)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> apt-get install ${need[*]} (services not started)"
   policy=/usr/sbin/policy-rc.d

@@ -52,7 +52,7 @@ def test_lab_topology_comes_from_the_lab_inventory():
     assert network == web['vars']['lab_docker_network']
     assert vip == web['vars']['vrrp_vips'][0].split('/')[0]
     assert subnet == '198.18.77.0/24' and gateway == '198.18.77.1'
-    assert hosts == [(h, v['ansible_host'], v['vrrp_address']) for h, v in web['hosts'].items()]
+    assert hosts == [(h, v['lab_container'], v['vrrp_address']) for h, v in web['hosts'].items()]
 
 
 def test_a_host_outside_the_vip_network_is_refused():
@@ -67,6 +67,22 @@ def test_a_lab_inventory_without_the_network_name_is_refused():
     del lab['all']['children']['web']['vars']['lab_docker_network']
     with pytest.raises(spec.SpecError, match='lab_docker_network'):
         spec.topology(lab)
+
+
+def test_a_lab_host_without_its_container_is_refused():
+    lab = copy.deepcopy(LAB)
+    del lab['all']['children']['web']['hosts']['web1']['lab_container']
+    with pytest.raises(spec.SpecError, match='lab_container'):
+        spec.topology(lab)
+
+
+def test_the_lab_is_reached_over_ssh_as_a_user_with_sudo_not_as_root():
+    web = LAB['all']['children']['web']
+    assert 'ansible_connection' not in web['vars']
+    assert web['vars']['ansible_user'] == 'ansible'
+    assert web['vars']['ansible_ssh_private_key_file'].endswith('/build/lab-ssh/id_ed25519')
+    # each host at its address on the lab network
+    assert all(v['ansible_host'] == v['vrrp_address'] for v in web['hosts'].values())
 
 
 def test_cli_prints_the_topology_for_lab_sh(capsys):
