@@ -15,7 +15,9 @@
 # apt-utils, iproute2, curl, ping, procps, and sshd: Ansible reaches a lab host as a real
 # host, over SSH as the user `ansible` (passwordless sudo, key login only) with the key
 # pair build/lab-ssh/id_ed25519, made here once on this machine (never committed; its
-# public key is baked in, so each work tree's key gives its own image). Each container
+# public key is baked in). build/lab-ssh links to one directory of the machine's
+# (~/.cache/failover-keepalived/lab-ssh), so that every clone and work tree shares the key
+# and so the images: a fresh clone builds none when the machine has them. Each container
 # makes its own SSH host key at its first boot (ed25519 only: an RSA key takes seconds).
 # keepalived and Apache are NOT in it: the roles install them, as on a real host. apt
 # lists are NOT in the image: run `apt-get update` (or the apt module's update_cache)
@@ -45,6 +47,12 @@ case "$SUITE" in
   *) die "unknown suite '$SUITE' (use bookworm or trixie)" ;;
 esac
 
+if [ -z "${LAB_SSH_KEY:-}" ] && [ ! -e "$ROOT/build/lab-ssh" ]; then
+  SHARED_KEYS=${XDG_CACHE_HOME:-$HOME/.cache}/failover-keepalived/lab-ssh
+  mkdir -p "$SHARED_KEYS" "$ROOT/build"
+  chmod 700 "$SHARED_KEYS"
+  ln -s "$SHARED_KEYS" "$ROOT/build/lab-ssh"
+fi
 if [ ! -s "$SSH_KEY" ] || [ ! -s "$SSH_KEY.pub" ]; then
   mkdir -p "$(dirname "$SSH_KEY")"
   chmod 700 "$(dirname "$SSH_KEY")"
