@@ -156,7 +156,7 @@ cat >"$WORK/plan.yml" <<'PLAN'
           - plan['dyn-web1'][0].vips == ['198.18.30.69/24']
           - plan.keys() | sort == ['dyn-web1', 'dyn-web2']
       vars:
-        plan: "{{ keepalived_vrrp_plan.hosts }}"
+        plan: "{{ ansible_facts.keepalived_vrrp_plan.hosts }}"
       run_once: true
 PLAN
 if out=$(ansible-playbook -i "$WORK/dynamic/inventory.py" -i "$WORK/dynamic/constructed.yml" "$WORK/plan.yml" 2>&1) &&

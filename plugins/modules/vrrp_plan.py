@@ -137,7 +137,9 @@ notes:
     VRID; a group inserted before one that it collides with does, so pin C(vrrp_vrid)
     (RV(plan.vrid_moves) lists the moves) where that must never happen."
   - "Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
-    holds the plan of every host, and is set on every host of the play."
+    holds the plan of every host, and is set on every host of the play. Read it as
+    C(ansible_facts.keepalived_vrrp_plan): a fact is a top-level variable only while
+    C(INJECT_FACTS_AS_VARS) is on, which ansible-core deprecates."
   - "In C(spread) mode, VIP entry I (counted from 0) of a group of N members has member
     I mod N (counted from C(vrrp_master), else from the first member) as MASTER and the
     next members in inventory order as its BACKUPs, so M VIPs give every member
@@ -152,7 +154,7 @@ notes:
     MASTERs would undo spread mode (a host preempts only when every instance of its
     sync group wants MASTER, so one host keeps every VIP), and keepalived refuses a sync
     group of one instance, so an instance alone in its slot is in no sync group."
-  - The C(failover.keepalived.keepalived) role reads C(keepalived_vrrp_plan.hosts[inventory_hostname]).
+  - The C(failover.keepalived.keepalived) role reads C(ansible_facts.keepalived_vrrp_plan.hosts[inventory_hostname]).
 seealso:
   - name: RFC 5798 (VRRP version 3)
     description: Master_Down_Interval and skew time.
@@ -178,7 +180,7 @@ EXAMPLES = r'''
 
     - name: Show this host's instances
       ansible.builtin.debug:
-        var: keepalived_vrrp_plan.hosts[inventory_hostname]
+        var: ansible_facts.keepalived_vrrp_plan.hosts[inventory_hostname]
 
 - name: Two VIPs, each with its own MASTER (active/active), settings given in the task
   hosts: web
@@ -417,7 +419,8 @@ instances:
       returned: when the instance is in a sync group
       sample: [vi_web, vi_web_v6]
 ansible_facts:
-  description: Facts set on every host of the play when run with C(run_once).
+  description: Facts set on every host of the play when run with C(run_once), read as
+    C(ansible_facts.keepalived_vrrp_plan) (a top-level variable only while C(INJECT_FACTS_AS_VARS) is on).
   returned: success
   type: dict
   contains:
