@@ -33,7 +33,8 @@ help:
 $(BIN)/.installed: tests/requirements.txt
 	@echo "==> Python venv $(VENV) (ansible-core 2.19, netaddr, Molecule, linters)"
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is missing: install Python 3.11"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@# an existing venv (or a work tree's link to one) is updated, not made again
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	@touch $@
 
