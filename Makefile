@@ -91,6 +91,8 @@ lint: venv collection
 	ANSIBLE_HOME=$(CURDIR)/.ansible $(BIN)/ansible-lint --profile production
 	@echo "==> antsibull-docs lint-collection-docs --plugin-docs"
 	@tests/docs.sh lint
+	@echo "==> antsibull-changelog lint (changelogs/config.yaml, changelog.yaml, every fragment)"
+	$(BIN)/antsibull-changelog lint
 
 # The collection's reference: plugin pages from DOCUMENTATION, role pages from
 # meta/argument_specs.yml (antsibull-docs, offline), in build/docs.

@@ -226,6 +226,7 @@ plan:
       type: dict
       version_added: "0.2.0"
     vrid_moves:
+      version_added: "0.2.0"
       description: >-
         The instances of the deployed groups whose derived VRID is not their first
         candidate (CRC-32 of the name) because an explicit VRID or an earlier group in
@@ -236,6 +237,7 @@ plan:
       elements: dict
       sample: [{"group": "db", "instance": "vi_db", "vrid": 78, "derived": 77, "taken_by": "web"}]
     rollout:
+      version_added: "0.2.0"
       description: >-
         Who a rolling deploy changes when, as the plan's hosts (in the order the plan first
         sees them): C(backups), the hosts that are MASTER of no instance (every host with
@@ -317,10 +319,12 @@ instances:
       type: float
       sample: 1
     profile:
+      version_added: "0.2.0"
       description: The timer profile of the group (C(vrrp_profile)).
       type: str
       sample: seed
     health_check:
+      version_added: "0.2.0"
       description: The health check that matches the profile's timers, in seconds and
         counts (C(interval), C(timeout), C(fall), C(rise)); the keepalived role's
         C(keepalived_health_check_*) defaults. Sub-second values need keepalived 2.3.2 or
@@ -346,23 +350,27 @@ instances:
       elements: str
       sample: ["192.168.56.69/32"]
     advertised_vips:
+      version_added: "0.2.0"
       description: The VIPs that go into the instance's adverts (C(virtual_ipaddress)), the
         first of RV(instances[].vips); a host drops adverts whose list differs from its own.
       type: list
       elements: str
       sample: ["192.168.56.69/32"]
     excluded_vips:
+      version_added: "0.2.0"
       description: The other VIPs (C(virtual_ipaddress_excluded)), which can be added and
         removed host by host without a BACKUP taking over.
       type: list
       elements: str
       sample: []
     pass_auth:
+      version_added: "0.2.0"
       description: Whether the instance can carry PASS authentication (VRRPv2; VRRPv3 has
         none).
       type: bool
       sample: true
     restart_delay:
+      version_added: "0.2.0"
       description: Seconds a restart of a keepalived that died should wait, longer than a
         peer needs to take over (master_down_interval plus one advert_int, rounded up);
         the keepalived role's default C(RestartSec).
@@ -378,6 +386,7 @@ instances:
       type: float
       sample: 3.6094
     load_balancer:
+      version_added: "0.2.0"
       description: With C(vrrp_backends), what the members balance to.
       type: dict
       returned: when the group has C(vrrp_backends)
@@ -413,6 +422,7 @@ instances:
       returned: when the instance is in a sync group
       sample: vg_web
     sync_group_instances:
+      version_added: "0.2.0"
       description: The instances of that sync group on this host, in plan order.
       type: list
       elements: str
