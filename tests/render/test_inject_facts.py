@@ -46,9 +46,13 @@ def expressions(node, key=None):
 
 
 def documents():
-    """(name, YAML documents) of the plays, roles' YAML files, filters' docs and modules' EXAMPLES."""
+    """(name, YAML documents) of the plays, roles' YAML files, Molecule's and the render's plays,
+    filters' docs and modules' EXAMPLES."""
     for path in sorted(TOP.glob('playbooks/**/*.yml')) + sorted(TOP.glob('roles/*/*/*.yml')) \
-            + sorted(TOP.glob('plugins/filter/*.yml')) + [TOP / 'site.yml']:
+            + sorted(TOP.glob('plugins/filter/*.yml')) + sorted(TOP.glob('molecule/**/*.yml')) \
+            + sorted(TOP.glob('tests/render/*.yml')) + [TOP / 'site.yml']:
+        if any(part.startswith('.') for part in path.relative_to(TOP).parts):
+            continue  # Molecule's own state (molecule/*/.molecule)
         yield path.relative_to(TOP), list(yaml.safe_load_all(path.read_text()))
     for path in sorted(TOP.glob('plugins/modules/*.py')):
         text = path.read_text()
