@@ -14,13 +14,14 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults bench-converge bench-lb bench-fleet
+        vagrant-test test-faults bench-converge bench-lb bench-fleet docs
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
 	@echo "make lab-failover  stop keepalived on the MASTER, time the takeover and the return"
 	@echo "make lab-down      remove the lab's containers and network"
 	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule, Vagrant"
+	@echo "make docs          the collection's reference (antsibull-docs, offline) in build/docs"
 	@echo "make test-faults   only the faults, bad_input and firewall scenarios (part of make test)"
 	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
 	@echo "make bench         failover benchmark on fresh labs (Debian 12, 13) with the soak; results in bench/results"
@@ -33,7 +34,8 @@ help:
 $(BIN)/.installed: tests/requirements.txt
 	@echo "==> Python venv $(VENV) (ansible-core 2.19, netaddr, Molecule, linters)"
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is missing: install Python 3.11"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@# an existing venv (or a work tree's link to one) is updated, not made again
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	@touch $@
 
@@ -87,6 +89,16 @@ lint: venv collection
 	@# ANSIBLE_HOME in the tree: ansible-lint puts ANSIBLE_HOME/collections before .collections,
 	@# and ~/.ansible/collections may hold a copy of this collection from another checkout.
 	ANSIBLE_HOME=$(CURDIR)/.ansible $(BIN)/ansible-lint --profile production
+	@echo "==> antsibull-docs lint-collection-docs --plugin-docs"
+	@tests/docs.sh lint
+	@echo "==> antsibull-changelog lint (changelogs/config.yaml, changelog.yaml, every fragment)"
+	$(BIN)/antsibull-changelog lint
+
+# The collection's reference: plugin pages from DOCUMENTATION, role pages from
+# meta/argument_specs.yml (antsibull-docs, offline), in build/docs.
+docs: venv collection
+	@echo "==> antsibull-docs collection --use-current -> build/docs"
+	@tests/docs.sh build
 
 sanity: venv
 	@echo "==> ansible-test sanity"

@@ -160,8 +160,7 @@ def instance_from_entry(entry):
         'preempt_delay': _number(data.get('preempt_delay')),
         'vips': [v['address'] for v in vip_entries],
         'excluded_vips': [v['address'] for v in evip_entries],
-        'vip_entries': ([dict(v, excluded=False) for v in vip_entries]
-                        + [dict(v, excluded=True) for v in evip_entries]),
+        'vip_entries': [dict(v, excluded=False) for v in vip_entries] + [dict(v, excluded=True) for v in evip_entries],
         'vips_set': bool(data.get('vipset', False)),
         'track_scripts': [_script_command(s) for s in data.get('track_script') or []],
         'track_interfaces': [str(s) for s in data.get('track_ifp') or []],

@@ -137,7 +137,9 @@ notes:
     VRID; a group inserted before one that it collides with does, so pin C(vrrp_vrid)
     (RV(plan.vrid_moves) lists the moves) where that must never happen."
   - "Use it once per play with C(run_once=true): the returned fact C(keepalived_vrrp_plan)
-    holds the plan of every host, and is set on every host of the play."
+    holds the plan of every host, and is set on every host of the play. Read it as
+    C(ansible_facts.keepalived_vrrp_plan): a fact is a top-level variable only while
+    C(INJECT_FACTS_AS_VARS) is on, which ansible-core deprecates."
   - "In C(spread) mode, VIP entry I (counted from 0) of a group of N members has member
     I mod N (counted from C(vrrp_master), else from the first member) as MASTER and the
     next members in inventory order as its BACKUPs, so M VIPs give every member
@@ -152,7 +154,7 @@ notes:
     MASTERs would undo spread mode (a host preempts only when every instance of its
     sync group wants MASTER, so one host keeps every VIP), and keepalived refuses a sync
     group of one instance, so an instance alone in its slot is in no sync group."
-  - The C(failover.keepalived.keepalived) role reads C(keepalived_vrrp_plan.hosts[inventory_hostname]).
+  - The C(failover.keepalived.keepalived) role reads C(ansible_facts.keepalived_vrrp_plan.hosts[inventory_hostname]).
 seealso:
   - name: RFC 5798 (VRRP version 3)
     description: Master_Down_Interval and skew time.
@@ -178,7 +180,7 @@ EXAMPLES = r'''
 
     - name: Show this host's instances
       ansible.builtin.debug:
-        var: keepalived_vrrp_plan.hosts[inventory_hostname]
+        var: ansible_facts.keepalived_vrrp_plan.hosts[inventory_hostname]
 
 - name: Two VIPs, each with its own MASTER (active/active), settings given in the task
   hosts: web
@@ -224,6 +226,7 @@ plan:
       type: dict
       version_added: "0.2.0"
     vrid_moves:
+      version_added: "0.2.0"
       description: >-
         The instances of the deployed groups whose derived VRID is not their first
         candidate (CRC-32 of the name) because an explicit VRID or an earlier group in
@@ -234,6 +237,7 @@ plan:
       elements: dict
       sample: [{"group": "db", "instance": "vi_db", "vrid": 78, "derived": 77, "taken_by": "web"}]
     rollout:
+      version_added: "0.2.0"
       description: >-
         Who a rolling deploy changes when, as the plan's hosts (in the order the plan first
         sees them): C(backups), the hosts that are MASTER of no instance (every host with
@@ -315,10 +319,12 @@ instances:
       type: float
       sample: 1
     profile:
+      version_added: "0.2.0"
       description: The timer profile of the group (C(vrrp_profile)).
       type: str
       sample: seed
     health_check:
+      version_added: "0.2.0"
       description: The health check that matches the profile's timers, in seconds and
         counts (C(interval), C(timeout), C(fall), C(rise)); the keepalived role's
         C(keepalived_health_check_*) defaults. Sub-second values need keepalived 2.3.2 or
@@ -344,23 +350,27 @@ instances:
       elements: str
       sample: ["192.168.56.69/32"]
     advertised_vips:
+      version_added: "0.2.0"
       description: The VIPs that go into the instance's adverts (C(virtual_ipaddress)), the
         first of RV(instances[].vips); a host drops adverts whose list differs from its own.
       type: list
       elements: str
       sample: ["192.168.56.69/32"]
     excluded_vips:
+      version_added: "0.2.0"
       description: The other VIPs (C(virtual_ipaddress_excluded)), which can be added and
         removed host by host without a BACKUP taking over.
       type: list
       elements: str
       sample: []
     pass_auth:
+      version_added: "0.2.0"
       description: Whether the instance can carry PASS authentication (VRRPv2; VRRPv3 has
         none).
       type: bool
       sample: true
     restart_delay:
+      version_added: "0.2.0"
       description: Seconds a restart of a keepalived that died should wait, longer than a
         peer needs to take over (master_down_interval plus one advert_int, rounded up);
         the keepalived role's default C(RestartSec).
@@ -376,6 +386,7 @@ instances:
       type: float
       sample: 3.6094
     load_balancer:
+      version_added: "0.2.0"
       description: With C(vrrp_backends), what the members balance to.
       type: dict
       returned: when the group has C(vrrp_backends)
@@ -411,13 +422,15 @@ instances:
       returned: when the instance is in a sync group
       sample: vg_web
     sync_group_instances:
+      version_added: "0.2.0"
       description: The instances of that sync group on this host, in plan order.
       type: list
       elements: str
       returned: when the instance is in a sync group
       sample: [vi_web, vi_web_v6]
 ansible_facts:
-  description: Facts set on every host of the play when run with C(run_once).
+  description: Facts set on every host of the play when run with C(run_once), read as
+    C(ansible_facts.keepalived_vrrp_plan) (a top-level variable only while C(INJECT_FACTS_AS_VARS) is on).
   returned: success
   type: dict
   contains:

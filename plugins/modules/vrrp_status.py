@@ -67,6 +67,7 @@ options:
     type: bool
     default: true
   expect:
+    version_added: "0.2.0"
     description:
       - The states this host should be in, as the VRRP plan gives them (the keepalived
         role's C(keepalived_vrrp_instances), each item's C(name), C(state) MASTER or
@@ -75,6 +76,7 @@ options:
     type: list
     elements: dict
   wait:
+    version_added: "0.2.0"
     description:
       - With O(expect), seconds to keep reading (every 0.2 s) until this host is in the
         expected states, keepalived not running counting as a mismatch. One module run
@@ -169,6 +171,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 mismatches:
+  version_added: "0.2.0"
   description: >-
     With O(expect), what keeps the host from the expected states, as sentences (C([])
     once they are reached), after the last reading.
@@ -177,6 +180,7 @@ mismatches:
   elements: str
   sample: ["vi_web: MASTER planned, BACKUP now"]
 waited:
+  version_added: "0.2.0"
   description: With O(expect), seconds spent reading until the last answer.
   returned: when O(expect) is given
   type: float

@@ -17,8 +17,11 @@ TOP = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
 
-def render(inventory, out_dir, group='web', extra_vars=None):
-    """Render every host of `group` in `inventory`; returns {host: text}."""
+def render(inventory, out_dir, group='web', extra_vars=None, inject_facts=False):
+    """Render every host of `group` in `inventory`; returns {host: text}.
+
+    With INJECT_FACTS_AS_VARS off (ansible-core's default to come, 2.24) unless
+    inject_facts: the roles must read the plan as ansible_facts.keepalived_vrrp_plan."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cmd = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', str(inventory),
@@ -27,7 +30,8 @@ def render(inventory, out_dir, group='web', extra_vars=None):
         # key=value for a plain word or number; JSON for anything else (lists, dicts, blanks)
         plain = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (isinstance(value, str) and value and value.split() == [value])
         cmd += ['-e', '%s=%s' % (key, value) if plain else json.dumps({key: value})]
-    env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
+    env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_INJECT_FACT_VARS=str(bool(inject_facts)))
     proc = subprocess.run(cmd, cwd=str(TOP), env=env, capture_output=True, check=False, text=True, timeout=300)
     if proc.returncode != 0:
         raise AssertionError('rendering %s failed:\n%s\n%s' % (inventory, proc.stdout[-4000:], proc.stderr[-2000:]))
