@@ -202,7 +202,9 @@ def measure(pairs, reps, workdir, log):
                 for name in names:
                     records.append(converge(name, n, paths[n], workdir, rep, log))
     finally:
-        for n in pairs:
+        # the largest first: the smaller inventories' hosts are among its hosts, and the
+        # network they share goes with the last of them
+        for n in sorted(pairs, reverse=True):
             try:
                 _lab('down', paths[n], 300)
             except (lab.LabError, subprocess.TimeoutExpired) as exc:
