@@ -3,18 +3,21 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The verdict on one ansible-runner job, read from its artifacts (never from its output):
 
-    python -m lab.ee_job ARTIFACT_DIR --hosts web1,web2 [--unchanged]
+    python -m lab.ee_job ARTIFACT_DIR --hosts web1,web2 [--unchanged] [--collections-path DIR]
 
 ARTIFACT_DIR is PRIVATE_DATA_DIR/artifacts/IDENT, what AWX keeps of a job too: the files
 `status` (successful, failed, timeout, canceled) and `rc`, and `job_events/*.json`, whose
 `playbook_on_stats` event holds the host summary (the PLAY RECAP's numbers, per host).
 The job passes when its status is `successful`, its rc 0, its stats event exists, every
 host of --hosts was processed, no host failed or was unreachable and, with --unchanged,
-no host (localhost included) changed anything: a re-run of a deploy.
+no host (localhost included) changed anything: a re-run of a deploy. With
+--collections-path, every task of failover.keepalived ran from that collections path (the
+EE's /usr/share/ansible/collections), none from another copy (events' task_path).
 
 Prints one JSON object: ident, status, rc, seconds (first event to the stats event),
 hosts ({host: {ok, changed, failures, unreachable, skipped, rescued, ignored}}), the
-playbook's events counted by kind, and `problems` (empty when the job passes). Exit 0 when
+playbook's events counted by kind, the collections paths failover.keepalived's tasks ran
+from, and `problems` (empty when the job passes). Exit 0 when
 it passes, 1 when not, 2 on bad use. Standard library only.
 """
 
@@ -22,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +33,8 @@ from pathlib import Path
 COUNTERS = ('ok', 'changed', 'failures', 'dark', 'skipped', 'rescued', 'ignored')
 # the summary's names: `dark` is what the PLAY RECAP calls unreachable
 NAMES = {'dark': 'unreachable'}
+# where a task of this collection comes from: COLLECTIONS_PATH/ansible_collections/failover/keepalived/...
+TASK_PATH = re.compile(r'^(.*)/ansible_collections/failover/keepalived/')
 
 
 def read_events(artifact_dir):
@@ -62,7 +68,17 @@ def _seconds(events):
     return round((max(stamps) - min(stamps)).total_seconds(), 1)
 
 
-def summary(artifact_dir, hosts=(), unchanged=False):
+def collections_paths(events):
+    """The collections paths that failover.keepalived's tasks ran from."""
+    paths = set()
+    for event in events:
+        match = TASK_PATH.match(str((event.get('event_data') or {}).get('task_path') or ''))
+        if match:
+            paths.add(match.group(1))
+    return sorted(paths)
+
+
+def summary(artifact_dir, hosts=(), unchanged=False, collections_path=None):
     """The job's summary and the list of reasons it does not pass."""
     artifact_dir = Path(artifact_dir)
     status = _read(artifact_dir / 'status')
@@ -98,6 +114,9 @@ def summary(artifact_dir, hosts=(), unchanged=False):
                 problems.append('%s: failures=%d unreachable=%d' % (host, counts['failures'], counts['unreachable']))
             if unchanged and counts['changed']:
                 problems.append('%s: changed=%d on a re-run' % (host, counts['changed']))
+    ran_from = collections_paths(events)
+    if collections_path is not None and ran_from != [collections_path.rstrip('/')]:
+        problems.append('failover.keepalived ran from %s, not only from %s' % (ran_from or 'nowhere', collections_path))
     kinds = {}
     for event in events:
         kinds[event.get('event')] = kinds.get(event.get('event'), 0) + 1
@@ -108,6 +127,7 @@ def summary(artifact_dir, hosts=(), unchanged=False):
         'seconds': _seconds(events),
         'hosts': per_host,
         'events': kinds,
+        'collections_paths': ran_from,
         'problems': problems,
     }
 
@@ -117,12 +137,13 @@ def main(argv=None):
     parser.add_argument('artifact_dir', help='PRIVATE_DATA_DIR/artifacts/IDENT')
     parser.add_argument('--hosts', default='', help='hosts that must be in the summary, comma-separated')
     parser.add_argument('--unchanged', action='store_true', help='no host may have changed anything')
+    parser.add_argument('--collections-path', help="failover.keepalived's tasks must all run from here")
     args = parser.parse_args(argv)
     if not Path(args.artifact_dir).is_dir():
         sys.stderr.write('ERROR: %s is not a directory\n' % args.artifact_dir)
         return 2
     hosts = [host for host in args.hosts.split(',') if host]
-    result = summary(args.artifact_dir, hosts, args.unchanged)
+    result = summary(args.artifact_dir, hosts, args.unchanged, args.collections_path)
     print(json.dumps(result, sort_keys=True))
     return 1 if result['problems'] else 0
 
