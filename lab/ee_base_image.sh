@@ -42,7 +42,7 @@ SCRIPT=${BASH_SOURCE[0]}
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-[ "$#" -eq 1 ] && [ -f "$1" ] || die "usage: $0 REQUIREMENTS_FILE"
+if [ "$#" -ne 1 ] || [ ! -f "$1" ]; then die "usage: $0 REQUIREMENTS_FILE"; fi
 REQUIREMENTS=$1
 mapfile -t WANTED < <(grep -v '^[[:space:]]*$' "$REQUIREMENTS")
 [ "${#WANTED[@]}" -gt 0 ] || die "$REQUIREMENTS names no requirement"

@@ -133,7 +133,7 @@ def summary(artifact_dir, hosts=(), unchanged=False, collections_path=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='python -m lab.ee_job', description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(prog='python -m lab.ee_job', description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('artifact_dir', help='PRIVATE_DATA_DIR/artifacts/IDENT')
     parser.add_argument('--hosts', default='', help='hosts that must be in the summary, comma-separated')
     parser.add_argument('--unchanged', action='store_true', help='no host may have changed anything')
