@@ -12,10 +12,12 @@
 # goes to stderr; the last line on stdout is the image name.
 #
 # What ansible-builder (3.x) assumes of a base, and how this one meets it (see docs/awx.md):
-# - PYCMD (default /usr/bin/python3) runs `-m ensurepip --root /` (its pip_install step) and
-#   `-m pip install` into the image. Debian's system python refuses both (ensurepip is
-#   disabled for it, and PEP 668 marks it externally managed), so the image has a venv of
-#   Debian's python3 at /opt/ee-python, first on PATH; the EE build passes
+# - PYCMD (default /usr/bin/python3) runs `-m ensurepip --root /` when it has no pip (its
+#   pip_install step), then `-m pip install` into the image. Debian's system python has no
+#   ensurepip (Debian disables it there; pip comes as python3-pip), and ansible-builder
+#   sets PIP_BREAK_SYSTEM_PACKAGES=1 to get past PEP 668, which would mix PyPI's
+#   ansible-core into Debian's python3 packages. So the image has a venv of Debian's
+#   python3 at /opt/ee-python, first on PATH; the EE build passes
 #   PYCMD=/opt/ee-python/bin/python3 (lab/ee_image.sh). In a venv ensurepip works, and
 #   pip, ansible-core and ansible-runner go there, not into Debian's python.
 # - a package manager at PKGMGR (default /usr/bin/dnf), which its scripts call to install
