@@ -15,7 +15,7 @@
 # ignored, said so, and removed from the environment of every stage. A part runs with its
 # own target (make unit, make lint, molecule test -s NAME, ...), never as a green make test.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 LOGS=build/test
 JOBS=${MOLECULE_JOBS:-2}
@@ -92,7 +92,7 @@ fi
 if [ -z "$failed" ]; then
   wanted=$(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
   queue=()
-  for s in "${ORDER[@]}"; do [[ " $(echo $wanted) " == *" $s "* ]] && queue+=("$s"); done
+  for s in "${ORDER[@]}"; do [[ " ${wanted//$'\n'/ } " == *" $s "* ]] && queue+=("$s"); done
   for s in $wanted; do [[ " ${ORDER[*]} " == *" $s "* ]] || queue+=("$s"); done
   running=()
   for s in "${queue[@]}"; do
