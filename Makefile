@@ -14,7 +14,7 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults bench-converge bench-lb bench-fleet docs
+        vagrant-test test-faults test-ee bench-converge bench-lb bench-fleet docs
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
@@ -23,6 +23,7 @@ help:
 	@echo "make test          every test: unit, golden, keepalived -t, lint, sanity, build, Molecule, Vagrant"
 	@echo "make docs          the collection's reference (antsibull-docs, offline) in build/docs"
 	@echo "make test-faults   only the faults, bad_input and firewall scenarios (part of make test)"
+	@echo "make test-ee       the AWX path: the EE image (ansible-builder), deploy + switchover as ansible-runner jobs in it"
 	@echo "make vagrant-test  the Vagrant lab (docker provider): up, VIP, halt web1, up web1, destroy"
 	@echo "make bench         failover benchmark on fresh labs (Debian 12, 13) with the soak; results in bench/results"
 	@echo "make bench-lb      the balancer pair (molecule/load_balancer): the MASTER balancer frozen, K times"
@@ -119,6 +120,15 @@ molecule: venv collection images
 # faults under load, bad input and secrets, the VRRP peer filter.
 test-faults: MOLECULE_SCENARIOS := faults bad_input firewall
 test-faults: molecule
+
+# The AWX path (issue 30) on its own (make test runs it with every other scenario):
+# molecule/ee builds the execution environment from execution-environment.yml with
+# lab/ee_image.sh (reused while its inputs are unchanged), then runs the deploy, the deploy
+# again and the switchover as ansible-runner jobs with the EE as their container.
+test-ee: venv collection engine
+	@lab/image.sh bookworm >/dev/null
+	@echo "==> molecule test -s ee"
+	@$(BIN)/molecule test -s ee
 
 # The Vagrant lab (vagrant/Vagrantfile) with the docker provider, end to end, in
 # 198.18.56.0/24; `vagrant validate` for virtualbox and libvirt (needs the vagrant-libvirt

@@ -16,7 +16,7 @@
 # ignored, said so, and removed from the environment of every stage. A part runs with its
 # own target (make unit, make lint, molecule test -s NAME, ...), never as a green make test.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 LOGS=build/test
 JOBS=${MOLECULE_JOBS:-2}
@@ -28,7 +28,7 @@ for selector in STAGES MOLECULE_SCENARIOS FAULTS_STEPS BAD_INPUT_CASES; do
 done
 # Longest first, so that the short ones fill in beside them (seconds measured on a quiet
 # 2-core machine; a scenario not listed here runs last).
-ORDER=(lifecycle faults events fleet load_balancer firewall default three_nodes active_active installed ipv6)
+ORDER=(lifecycle faults events ee fleet load_balancer firewall default three_nodes active_active installed ipv6)
 # Beside the pool, from its start: scenarios that check messages and files, never timing,
 # and run their many playbooks niced (molecule/bad_input/batch.yml), so that they take the
 # CPU the timed scenarios leave.
@@ -98,8 +98,8 @@ if [ -z "$failed" ]; then
   wanted=$(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
   queue=()
   beside=()
-  for s in "${BESIDE[@]}"; do [[ " $(echo $wanted) " == *" $s "* ]] && beside+=("$s"); done
-  for s in "${ORDER[@]}"; do [[ " $(echo $wanted) " == *" $s "* ]] && queue+=("$s"); done
+  for s in "${BESIDE[@]}"; do [[ " ${wanted//$'\n'/ } " == *" $s "* ]] && beside+=("$s"); done
+  for s in "${ORDER[@]}"; do [[ " ${wanted//$'\n'/ } " == *" $s "* ]] && queue+=("$s"); done
   for s in $wanted; do [[ " ${ORDER[*]} ${BESIDE[*]} " == *" $s "* ]] || queue+=("$s"); done
   for s in "${beside[@]}"; do
     echo "==> molecule test -s $s (beside the pool)"
