@@ -15,14 +15,10 @@ README). Only the lab's containers are touched; every run is bounded in time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
-import time
-from datetime import datetime, timezone
-from pathlib import Path
 
 from bench import core, lab
 from lab.probe import fetch
@@ -132,38 +128,18 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.reps < 1:
         p.error('--reps must be 1 or more')
-    run_id = datetime.now().strftime('%Y%m%d-%H%M%S')
-    workdir = os.path.join(args.work, run_id)
-    os.makedirs(workdir, exist_ok=True)
-    start = time.monotonic()
-
-    def log(text):
-        elapsed = time.monotonic() - start
-        print('[converge %3d:%02d] %s' % (elapsed // 60, elapsed % 60, text), flush=True)
-
-    data = {'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench.converge'),
-            'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
-            'loadavg_start': [round(x, 2) for x in os.getloadavg()]}
+    _run_id, workdir, log, data = lab.start_run('converge', args.work, 'python -m bench.converge')
     try:
         data.update(measure(args.reps, workdir, log))
     except (lab.LabError, subprocess.TimeoutExpired) as exc:
         print('ERROR: %s' % exc, file=sys.stderr)
         return 1
-    data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
     table = render_table(data['summary'], data['reps'])
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ('run-%s.json' % run_id)).write_text(json.dumps(data, indent=1, sort_keys=True) + '\n', encoding='utf-8')
-    (out / 'results.md').write_text(
-        '# Converge benchmark, run %s\n\n`%s`: %d repetitions on 2 fresh lab containers each, '
-        'load average %s at the start, %s at the end.\n\n%s\n' % (
-            run_id, data['command'], len(data['reps']),
-            ' '.join('%.2f' % x for x in data['loadavg_start']),
-            ' '.join('%.2f' % x for x in data['loadavg_end']), table),
-        encoding='utf-8')
+    results = lab.write_results(args.out, data, 'Converge benchmark',
+                                '%d repetitions on 2 fresh lab containers each' % len(data['reps']), table)
     print(table)
     met = all(row['met'] for row in data['summary'].values())
-    log('wrote %s (%s)' % (out / 'results.md', 'both ratios met' if met else 'a ratio missed'))
+    log('wrote %s (%s)' % (results, 'both ratios met' if met else 'a ratio missed'))
     return 0
 
 

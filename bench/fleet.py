@@ -21,13 +21,11 @@ network are touched (lab/lab.sh with LAB_INVENTORY); every run is bounded in tim
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -232,37 +230,19 @@ def main(argv=None):
         p.error('--pairs: %s' % exc)
     if args.reps < 1:
         p.error('--reps must be 1 or more')
-    run_id = datetime.now().strftime('%Y%m%d-%H%M%S')
-    workdir = os.path.join(args.work, run_id)
-    os.makedirs(workdir, exist_ok=True)
-    start = time.monotonic()
-
-    def log(text):
-        elapsed = time.monotonic() - start
-        print('[fleet %3d:%02d] %s' % (elapsed // 60, elapsed % 60, text), flush=True)
-
-    data = {'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', 'python -m bench.fleet'),
-            'started': datetime.now(timezone.utc).isoformat(timespec='seconds'), 'pairs': pairs,
-            'loadavg_start': [round(x, 2) for x in os.getloadavg()]}
+    _run_id, workdir, log, data = lab.start_run('fleet', args.work, 'python -m bench.fleet')
+    data['pairs'] = pairs
     try:
         data['records'] = measure(pairs, args.reps, workdir, log)
     except (lab.LabError, subprocess.TimeoutExpired) as exc:
         print('ERROR: %s' % exc, file=sys.stderr)
         return 1
-    data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
     data['summary'] = summarize(data['records'], pairs)
     table = render_table(data['summary'])
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ('run-%s.json' % run_id)).write_text(json.dumps(data, indent=1, sort_keys=True) + '\n', encoding='utf-8')
-    (out / 'results.md').write_text(
-        '# Fleet benchmark, run %s\n\n`%s`: %d repetition%s, fresh containers for every first converge, '
-        'forks = hosts, load average %s at the start, %s at the end.\n\n%s\n' % (
-            run_id, data['command'], args.reps, '' if args.reps == 1 else 's',
-            ' '.join('%.2f' % x for x in data['loadavg_start']),
-            ' '.join('%.2f' % x for x in data['loadavg_end']), table), encoding='utf-8')
+    results = lab.write_results(args.out, data, 'Fleet benchmark', '%d repetition%s, fresh containers for every first '
+                                'converge, forks = hosts' % (args.reps, '' if args.reps == 1 else 's'), table)
     print(table)
-    log('wrote %s (%s)' % (out / 'results.md', 'every target met' if data['summary']['met'] else 'a target missed'))
+    log('wrote %s (%s)' % (results, 'every target met' if data['summary']['met'] else 'a target missed'))
     return 0
 
 

@@ -19,6 +19,8 @@ import shlex
 import subprocess
 import tarfile
 import time
+from datetime import datetime, timezone
+from pathlib import Path
 
 from bench import core
 from lab.spec import load_topology
@@ -405,3 +407,35 @@ def git_head():
     except (LabError, OSError):
         return 'commit unknown'
     return 'commit %s%s' % (head or '?', ' + uncommitted changes in %d files' % len(dirty) if dirty else '')
+
+
+def start_run(name, work, default_command):
+    """A benchmark run's id, work directory, logger ('[NAME m:ss] text') and data record
+    (command, start time, load average)."""
+    run_id = datetime.now().strftime('%Y%m%d-%H%M%S')
+    workdir = os.path.join(work, run_id)
+    os.makedirs(workdir, exist_ok=True)
+    start = time.monotonic()
+
+    def log(text):
+        elapsed = time.monotonic() - start
+        print('[%s %3d:%02d] %s' % (name, elapsed // 60, elapsed % 60, text), flush=True)
+
+    data = {'run_id': run_id, 'command': os.environ.get('BENCH_COMMAND', default_command),
+            'started': datetime.now(timezone.utc).isoformat(timespec='seconds'),
+            'loadavg_start': [round(x, 2) for x in os.getloadavg()]}
+    return run_id, workdir, log, data
+
+
+def write_results(out, data, title, setup, table):
+    """run-ID.json and results.md ('# TITLE, run ID', the command, SETUP and the load
+    average at both ends, then TABLE) in the directory out."""
+    data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ('run-%s.json' % data['run_id'])).write_text(json.dumps(data, indent=1, sort_keys=True) + '\n',
+                                                       encoding='utf-8')
+    (out / 'results.md').write_text('# %s, run %s\n\n`%s`: %s, load average %s at the start, %s at the end.\n\n%s\n' % (
+        title, data['run_id'], data['command'], setup, ' '.join('%.2f' % x for x in data['loadavg_start']),
+        ' '.join('%.2f' % x for x in data['loadavg_end']), table), encoding='utf-8')
+    return out / 'results.md'
