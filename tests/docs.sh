@@ -46,15 +46,7 @@ PY
     WORK="$(mktemp -d)"
     trap 'rm -rf "$WORK"' EXIT
     COPY="$WORK/ansible_collections/failover/keepalived"
-    mkdir -p "$COPY"
-    (
-      cd "$ROOT"
-      git ls-files -z --cached --others --exclude-standard |
-        while IFS= read -r -d '' f; do
-          if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
-        done |
-        tar -c --null -T - -f - | tar -x -f - -C "$COPY"
-    )
+    "$ROOT/tests/collection_copy.sh" "$COPY"
     out="$WORK/lint.out"
     set +e
     (cd "$COPY" && ANSIBLE_COLLECTIONS_PATH="$WORK" \

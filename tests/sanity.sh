@@ -63,16 +63,7 @@ fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 DEST="$WORK/ansible_collections/failover/keepalived"
-mkdir -p "$DEST"
-(
-  cd "$ROOT"
-  # --cached also lists tracked files deleted from the work tree: copy only what exists.
-  git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do
-      if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
-    done |
-    tar -c --null -T - -f - | tar -x -f - -C "$DEST"
-)
+"$ROOT/tests/collection_copy.sh" "$DEST"
 echo "==> ansible-test sanity on a copy of $(find "$DEST" -type f | wc -l) files in $DEST"
 
 # --- the run -----------------------------------------------------------------------------
