@@ -433,8 +433,8 @@ def write_results(out, data, title, setup, table):
     data['loadavg_end'] = [round(x, 2) for x in os.getloadavg()]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / ('run-%s.json' % data['run_id'])).write_text(json.dumps(data, indent=1, sort_keys=True) + '\n',
-                                                       encoding='utf-8')
+    text = json.dumps(data, indent=1, sort_keys=True) + '\n'
+    (out / ('run-%s.json' % data['run_id'])).write_text(text, encoding='utf-8')
     (out / 'results.md').write_text('# %s, run %s\n\n`%s`: %s, load average %s at the start, %s at the end.\n\n%s\n' % (
         title, data['run_id'], data['command'], setup, ' '.join('%.2f' % x for x in data['loadavg_start']),
         ' '.join('%.2f' % x for x in data['loadavg_end']), table), encoding='utf-8')
