@@ -57,6 +57,7 @@ engine:
 images: engine
 	@lab/image.sh bookworm >/dev/null
 	@lab/image.sh trixie >/dev/null
+	@lab/controller_image.sh >/dev/null
 
 # --- the lab -----------------------------------------------------------------------------
 lab: venv collection engine

@@ -4,7 +4,8 @@
 # ansible-test wants the collection at .../ansible_collections/failover/keepalived, so the
 # files git knows (tracked, plus untracked ones that are not ignored) are copied to a
 # temporary tree of that shape. The copy is no git repository: ansible-test then lists
-# its content by walking the tree, which holds exactly the files copied.
+# its content by walking the tree, which holds exactly the files copied. A tree that is
+# already there (the second controller's copy, molecule/installed) is tested in place.
 #
 # Each sanity test runs in its own virtual environment under ~/.ansible/test/venv, that
 # ansible-test fills with its pinned requirements from PyPI (cached after the first run).
@@ -14,12 +15,14 @@
 # does the same from the standard library's ensurepip and PyPI (see below).
 #
 # Usage: tests/sanity.sh [extra ansible-test sanity arguments, e.g. --test pylint]
+#   VENV            the venv with ansible-test (default: .venv of this tree)
+#   SANITY_PYTHON   the Python version to test with (default: 3.11, this machine's)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 ANSIBLE_TEST="$VENV/bin/ansible-test"
-PYTHON_VERSION=3.11
+PYTHON_VERSION=${SANITY_PYTHON:-3.11}
 export PATH="$VENV/bin:$PATH"
 
 [ -x "$ANSIBLE_TEST" ] || { echo "ERROR: $ANSIBLE_TEST is missing: run make venv" >&2; exit 1; }
@@ -62,9 +65,14 @@ fi
 # --- the collection tree -----------------------------------------------------------------
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-DEST="$WORK/ansible_collections/failover/keepalived"
-"$ROOT/tests/collection_copy.sh" "$DEST"
-echo "==> ansible-test sanity on a copy of $(find "$DEST" -type f | wc -l) files in $DEST"
+if [[ "$ROOT" == */ansible_collections/failover/keepalived ]]; then
+  DEST=$ROOT
+  echo "==> ansible-test sanity on the $(find "$DEST" -type f | wc -l) files in $DEST"
+else
+  DEST="$WORK/ansible_collections/failover/keepalived"
+  "$ROOT/tests/collection_copy.sh" "$DEST"
+  echo "==> ansible-test sanity on a copy of $(find "$DEST" -type f | wc -l) files in $DEST"
+fi
 
 # --- the run -----------------------------------------------------------------------------
 # No test is skipped: every one runs here. pslint needs PowerShell, which is not installed,
