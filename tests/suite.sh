@@ -9,7 +9,10 @@
 #   vagrant  the Vagrant lab (make vagrant-test)
 #
 # Each stage's output goes to build/test/STAGE.log; a stage that fails prints its log and
-# stops the suite (after the stages running beside it end).
+# stops the suite (after the stages running beside it end). The table gives each stage's
+# time and the machine's mean load average while it ran (sampled every 10 s into
+# build/test/load.log), and the share of the machine's CPU time that was busy over the
+# suite (/proc/stat): what a slower stage waited for.
 #
 # It runs everything, whatever the environment says: the selectors of a partial run
 # (STAGES, MOLECULE_SCENARIOS, and the scenarios' own FAULTS_STEPS and BAD_INPUT_CASES) are
@@ -46,8 +49,22 @@ suite_start=$(date +%s)
 failed=
 
 now() { date +%s; }
-row() { ROWS+=("$(printf '| %-28s | %-6s | %7s |' "$1" "$2" "$3")"); }
+row() { ROWS+=("$(printf '| %-28s | %-6s | %7s | %5s |' "$1" "$2" "$3" "$4")"); }
+# cpu_jiffies: busy and total jiffies of the machine so far (/proc/stat's first line)
+cpu_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat; }
+# mean_load FROM TO: the mean of the load samples taken in [FROM, TO]
+mean_load() {
+  awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b {s += $2; n++} END {if (n) printf "%.1f", s / n; else printf "-"}' \
+    "$LOGS/load.log"
+}
 fmt() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+
+read -r busy0 total0 < <(cpu_jiffies)
+# the load sampler: every 10 s, at most 6 h (killed when the suite ends)
+( for _ in $(seq 2160); do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)"; sleep 10; done ) >"$LOGS/load.log" &
+sampler=$!
+disown "$sampler"  # not a stage: collect's wait -n must not wait for it
+trap 'kill "$sampler" 2>/dev/null' EXIT
 
 # run NAME CMD...: one stage in the background, output in $LOGS/NAME.log, exit code and
 # seconds in $LOGS/NAME.rc
@@ -57,23 +74,23 @@ run() {
     start=$(now)
     "$@" >"$LOGS/$name.log" 2>&1
     rc=$?
-    echo "$rc $(($(now) - start))" >"$LOGS/$name.rc"
+    echo "$rc $(($(now) - start)) $start" >"$LOGS/$name.rc"
   ) &
 }
 
 # collect NAME...: wait for these stages, add their rows, print the log of each failure
 collect() {
-  local name rc secs
+  local name rc secs start
   for name in "$@"; do
     while [ ! -f "$LOGS/$name.rc" ]; do wait -n 2>/dev/null || sleep 1; done
-    read -r rc secs <"$LOGS/$name.rc"
+    read -r rc secs start <"$LOGS/$name.rc"
     if [ "$rc" -eq 0 ]; then
-      row "$name" passed "$(fmt "$secs")"
+      row "$name" passed "$(fmt "$secs")" "$(mean_load "$start" $((start + secs)))"
       echo "==> $name: passed in $(fmt "$secs")"
       # pytest's own closing line, for whoever reads this output
       [ "$name" != unit ] || grep -E '^[0-9]+ passed' "$LOGS/$name.log" | tail -n 1
     else
-      row "$name" FAILED "$(fmt "$secs")"
+      row "$name" FAILED "$(fmt "$secs")" "$(mean_load "$start" $((start + secs)))"
       echo "==> $name: FAILED (exit $rc) after $(fmt "$secs"); its output:" >&2
       tail -n 150 "$LOGS/$name.log" >&2
       failed="$failed $name"
@@ -84,11 +101,14 @@ collect() {
 table() {
   echo
   echo "==> make test: time per stage (logs in $LOGS/)"
-  printf '| %-28s | %-6s | %7s |\n' stage result time
-  printf '|%s|%s|%s|\n' "------------------------------" "--------" "---------"
+  printf '| %-28s | %-6s | %7s | %5s |\n' stage result time load
+  printf '|%s|%s|%s|%s|\n' "------------------------------" "--------" "---------" "-------"
   printf '%s\n' "${ROWS[@]}"
-  printf '| %-28s | %-6s | %7s |\n' total "$([ -z "$failed" ] && echo passed || echo FAILED)" \
-    "$(fmt $(($(now) - suite_start)))"
+  printf '| %-28s | %-6s | %7s | %5s |\n' total "$([ -z "$failed" ] && echo passed || echo FAILED)" \
+    "$(fmt $(($(now) - suite_start)))" "$(mean_load "$suite_start" "$(now)")"
+  read -r busy1 total1 < <(cpu_jiffies)
+  echo "CPU busy over the suite: $(( (busy1 - busy0) * 100 / (total1 - total0 + 1) ))% of $(nproc) cores"
+  echo "(load: the mean 1-minute load average while the stage ran)"
 }
 
 run setup make --no-print-directory venv collection host-deps images
