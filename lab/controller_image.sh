@@ -26,8 +26,8 @@ IMAGE=failover-keepalived-controller
 PYTHON_VERSION=3.13
 WORK=$ROOT/build/controller
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lab/image_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
 base=$(lab/image.sh trixie | tail -n 1)
@@ -65,22 +65,8 @@ hash=$({
 } | sha256sum | cut -c1-12)
 REF="$IMAGE:trixie-$hash"
 
-if docker image inspect "$REF" >/dev/null 2>&1; then
-  say "reusing existing image $REF (ansible-core $core)"
-else
-  say "docker build -t $REF (ansible-core $core on $base; log in $WORK/build.log) ..."
-  start=$(date +%s)
-  if ! DOCKER_BUILDKIT=0 docker build -t "$REF" "$WORK" >"$WORK/build.log" 2>&1; then
-    tail -n 40 "$WORK/build.log" >&2
-    die "docker build failed (whole log: $WORK/build.log)"
-  fi
-  say "built in $(($(date +%s) - start)) s"
-  # the images of this script's earlier inputs (kept if a container uses one)
-  docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:trixie-[0-9a-f]{12}\$" \
-    | grep -vxF "$REF" | while read -r old; do
-    if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
-  done || true
-fi
+say "the image $REF: ansible-core $core on $base"
+build_image "$REF" 'trixie-[0-9a-f]{12}' "$WORK/build.log" env DOCKER_BUILDKIT=0 docker build -t "$REF" "$WORK"
 docker tag "$REF" "$IMAGE:trixie"
 
 # What the controller needs, asked of the image itself.
@@ -95,4 +81,5 @@ fi
 grep -qF "ansible [core $core]" <<<"$inside" || die "$REF does not run ansible-core $core: $inside"
 ! grep -q 'Warning' <<<"$inside" || die "ansible in $REF warns: $inside"
 printf '%s\n' "$inside" | sed 's/^/    /' >&2
+say "image $REF, $(image_size "$REF")"
 printf '%s\n' "$REF"

@@ -41,8 +41,8 @@ VENV=/opt/ee-python
 PACKAGES=python3,python3-venv,openssh-client,ca-certificates
 SCRIPT=${BASH_SOURCE[0]}
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lab/image_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"
 
 if [ "$#" -ne 1 ] || [ ! -f "$1" ]; then die "usage: $0 REQUIREMENTS_FILE"; fi
 REQUIREMENTS=$1
@@ -122,10 +122,7 @@ docker import \
   "$WORK/rootfs.tar" "$REF" >/dev/null || die "docker import failed"
 docker tag "$REF" "$IMAGE:$SUITE"
 rm -f "$WORK/rootfs.tar"
-# drop the images of older versions of this script or its requirements (kept if in use)
-docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
-  | grep -vxF "$REF" | while read -r old; do
-  if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
-done || true
-say "image $REF (also $IMAGE:$SUITE), $(docker image inspect -f '{{.Size}}' "$REF" | awk '{printf "%.0f MB", $1/1e6}')"
+# drop the images of older versions of this script or its requirements
+drop_old_images "$REF" "$SUITE-[0-9a-f]{12}"
+say "image $REF (also $IMAGE:$SUITE), $(image_size "$REF")"
 printf '%s\n' "$REF"

@@ -34,8 +34,8 @@ WORK=$ROOT/build/ee
 # ansible-builder's Containerfile has several stages; the classic builder runs them in order
 export DOCKER_BUILDKIT=0
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lab/image_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers: run lab/engine.sh"
 command -v ansible-builder >/dev/null || die "ansible-builder is missing: run make venv"
@@ -73,23 +73,9 @@ hash=$({
 } | sha256sum | cut -c1-12)
 REF="$IMAGE:$version-$hash"
 
-if docker image inspect "$REF" >/dev/null 2>&1; then
-  say "reusing existing image $REF (tagged $IMAGE:$version too)"
-else
-  say "ansible-builder build -t $REF (on $base; log in $WORK/build.log) ..."
-  start=$(date +%s)
-  if ! (cd "$WORK" && ansible-builder build -v 3 --container-runtime docker -f "$DEFINITION" -c context \
-          -t "$REF" "${BUILD_ARGS[@]}") >"$WORK/build.log" 2>&1; then
-    tail -n 40 "$WORK/build.log" >&2
-    die "ansible-builder build failed (whole log: $WORK/build.log)"
-  fi
-  say "built in $(($(date +%s) - start)) s"
-  # the images of this script's earlier inputs (kept if a container uses one)
-  docker image ls --format '{{.Repository}}:{{.Tag}}' "$IMAGE" | grep -E "^$IMAGE:[0-9.]+-[0-9a-f]{12}\$" \
-    | grep -vxF "$REF" | while read -r old; do
-    if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
-  done || true
-fi
+say "the image $REF, on $base"
+build_image "$REF" '[0-9.]+-[0-9a-f]{12}' "$WORK/build.log" env -C "$WORK" \
+  ansible-builder build -v 3 --container-runtime docker -f "$DEFINITION" -c context -t "$REF" "${BUILD_ARGS[@]}"
 docker tag "$REF" "$IMAGE:$version"
 
 # What a job needs from the image, asked of the image itself.
@@ -109,5 +95,5 @@ grep -qE "^failover\.keepalived +$version *\$" <<<"$inside" || die "$REF does no
 grep -qF 'ansible [core 2.19.' <<<"$inside" || die "$REF does not run ansible-core 2.19: $inside"
 ! grep -q 'Warning' <<<"$inside" || die "ansible in $REF warns: $inside"
 printf '%s\n' "$inside" | sed 's/^/    /' >&2
-say "image $REF, $(docker image inspect -f '{{.Size}}' "$REF" | awk '{printf "%.0f MB", $1/1e6}')"
+say "image $REF, $(image_size "$REF")"
 printf '%s\n' "$REF"

@@ -34,13 +34,13 @@ if [ "${1:-}" = --name ]; then NAME_ONLY=1; shift; fi
 SUITE=${1:-bookworm}
 SCRIPT=${BASH_SOURCE[0]}
 ROOT=$(cd "$(dirname "$SCRIPT")/.." && pwd)
-# The lab's SSH key pair (inventories/lab, molecule/installed and the second controller
-# log in with it as LAB_USER).
+# The lab's SSH key pair (inventories/lab, molecule/installed's second controller and
+# molecule/ee log in with it as LAB_USER).
 SSH_KEY=${LAB_SSH_KEY:-$ROOT/build/lab-ssh/id_ed25519}
 LAB_USER=ansible
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lab/image_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/image_lib.sh"
 
 case "$SUITE" in
   bookworm | trixie) ;;
@@ -242,10 +242,6 @@ rm -f "$WORK/rootfs.tar"
 # drop this suite's images from older versions of this script with the same key (kept if
 # in use); another key's image is another work tree's, whose builds would otherwise
 # remove this one's in turn
-docker image ls --filter "label=lab-ssh-key=$KEY_ID" --format '{{.Repository}}:{{.Tag}}' "$IMAGE" \
-  | grep -E "^$IMAGE:$SUITE-[0-9a-f]{12}\$" \
-  | grep -vxF "$REF" | while read -r old; do
-  if docker rmi "$old" >/dev/null 2>&1; then say "removed old image $old"; fi
-done || true
-say "image $REF (also $IMAGE:$SUITE), $(docker image inspect -f '{{.Size}}' "$REF" | awk '{printf "%.0f MB", $1/1e6}')"
+drop_old_images "$REF" "$SUITE-[0-9a-f]{12}" --filter "label=lab-ssh-key=$KEY_ID"
+say "image $REF (also $IMAGE:$SUITE), $(image_size "$REF")"
 printf '%s\n' "$REF"
