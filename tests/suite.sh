@@ -2,11 +2,11 @@
 # make test: every test, in stages, with a table of what each stage took at the end.
 #
 #   set-up   the venv, host packages, Docker engine and lab images (make venv ... images)
-#   static   unit, lint, sanity and build, side by side (none waits on another)
+#   static   unit, lint, sanity and build, and the Vagrant lab (make vagrant-test: two
+#            containers, bounds of tens of seconds), side by side (none waits on another)
 #   molecule every scenario under molecule/, MOLECULE_JOBS at a time (default 2), the
 #            longest first, and bad_input beside them, niced; then lifecycle alone; each
 #            has its own containers and network
-#   vagrant  the Vagrant lab (make vagrant-test)
 #
 # Each stage's output goes to build/test/STAGE.log; a stage that fails prints its log and
 # stops the suite (after the stages running beside it end). The table gives each stage's
@@ -116,7 +116,8 @@ collect setup
 
 if [ -z "$failed" ]; then
   for s in unit lint sanity build; do run "$s" make --no-print-directory "$s"; done
-  collect unit lint sanity build
+  run vagrant make --no-print-directory vagrant-test
+  collect unit lint sanity build vagrant
 fi
 
 if [ -z "$failed" ]; then
@@ -156,11 +157,6 @@ if [ -z "$failed" ]; then
     run "molecule-$s" .venv/bin/molecule test -s "$s"
     collect "molecule-$s"
   done
-fi
-
-if [ -z "$failed" ]; then
-  run vagrant make --no-print-directory vagrant-test
-  collect vagrant
 fi
 
 table
