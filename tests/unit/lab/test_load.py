@@ -18,7 +18,8 @@ from lab import load
 
 def test_every_second_answer_cut_off_mid_body_is_a_failed_request_named_incompleteread(http_server):
     url = http_server(lambda n, t: ('truncated', 'web1') if n % 2 else 'web1')
-    result = load.load(url, rate=40, duration=0.5, timeout=1.0)
+    # timeout: not what this test is about; a busy machine has held a request over 1 s
+    result = load.load(url, rate=40, duration=0.5, timeout=3.0)
     assert result['planned'] == 20
     assert result['sent'] == 20 and result['lost'] == 0
     assert result['failed'] == 10 and result['ok'] == 10
@@ -42,14 +43,20 @@ def test_a_connection_that_closes_without_an_answer_is_failed_with_its_reason(ht
     assert list(result['failure_reasons']) == ['RemoteDisconnected']
 
 
-def test_the_failure_window_is_where_the_server_did_not_answer(http_server):
-    url = http_server(lambda n, t: ('status', 503) if 0.3 <= t < 0.6 else 'web1')
-    result = load.load(url, rate=50, duration=1.0, timeout=1.0)
-    assert result['sent'] == result['planned'] == 50
-    assert result['failure_window_count'] == 1
-    first, last, count = result['failure_windows'][0]
-    assert 280 <= first <= 340 and 540 <= last <= 620
-    assert count == result['failed'] and 12 <= count <= 17
+def test_the_failure_windows_lie_where_the_server_did_not_answer(http_server):
+    # An outage from 0.5 s to 1.5 s, 10 requests a second: slots 5 to 14 fail. The server
+    # judges by when it sees a request, so on a busy machine a request that starts late
+    # fails or passes by that moment (ansible-test units beside the Molecule pool once saw
+    # ten windows at 50 requests a second); the bounds hold for requests late by 0.4 s.
+    # The windows' arithmetic itself is tested exactly on recorded outcomes below.
+    url = http_server(lambda n, t: ('status', 503) if 0.5 <= t < 1.5 else 'web1')
+    result = load.load(url, rate=10, duration=2.0, timeout=3.0)
+    assert result['sent'] == result['planned'] == 20
+    assert result['failure_reasons'] == {'HTTPError 503': result['failed']}
+    assert 6 <= result['failed'] <= 14
+    assert 1 <= result['failure_window_count'] <= 3
+    first, last = result['failure_windows'][0][0], result['failure_windows'][-1][1]
+    assert 100 <= first <= 600 and 900 <= last <= 1500
     assert result['failing_at_end'] is False
 
 
