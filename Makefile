@@ -14,7 +14,7 @@ MOLECULE_SCENARIOS ?= default $(filter-out default,$(notdir $(patsubst %/molecul
 
 .PHONY: help lab lab-up lab-failover lab-status lab-down test unit lint sanity build \
         molecule host-deps engine images venv collection bench bench-quick bench-deps \
-        vagrant-test test-faults test-ee bench-converge bench-lb bench-fleet docs
+        vagrant-test test-faults test-ee bench-converge bench-lb bench-fleet bench-handover docs
 
 help:
 	@echo "make lab           build the lab image, start web1/web2, run site.yml, show the VIP"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-quick   the same, one repetition, no convergence run; results in build/bench-quick"
 	@echo "make bench-converge  site.yml against a plain play of the seed's steps, fresh lab each time"
 	@echo "make bench-fleet   1, 2, 4, 8 pairs in one site.yml run, 8 pairs against the reference play"
+	@echo "make bench-handover  preemption against the handover, VIP moves on the running lab (make lab)"
 
 # --- set-up ------------------------------------------------------------------------------
 $(BIN)/.installed: tests/requirements.txt
@@ -172,6 +173,10 @@ bench-converge: venv collection engine
 
 # 1, 2, 4 and 8 pairs in one run (fresh containers each), the 8 pairs against the
 # reference play grown to 8 pairs; results in bench/results/fleet.
+# keepalived's preemption against the collection's handover on the running lab (make lab)
+bench-handover: venv collection engine
+	@$(BIN)/python -m bench.handover $(BENCH_HANDOVER_ARGS)
+
 bench-fleet: venv collection engine
 	@lab/image.sh bookworm >/dev/null
 	@BENCH_COMMAND="make bench-fleet $(BENCH_FLEET_ARGS)" $(BIN)/python -m bench.fleet $(BENCH_FLEET_ARGS)

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 from ansible_collections.failover.keepalived.plugins.module_utils.vrrp_status import (
     MASTER,
     StatusError,
@@ -174,8 +176,73 @@ def rollout_changes(plan, statuses_by_host):
     changing = set(change['instance'] for change in incompatible)
     paused = [host for host in plan.get('rollout', {}).get('backups', [])
               if host not in joiners and changing & set(live.get(host, {}))]
+    handover = _handover(plan, planned, live, moves, joiners, changing)
+    release = dict((host, dict((name, HANDOVER_RELEASE) for name, value in values.items()
+                               if value in (HANDOVER_PIN, HANDOVER_RELEASE)))
+                   for host, values in handover.items())
+    release = dict((host, values) for host, values in release.items() if values)
     return {'moves': moves, 'joiners': joiners, 'incompatible': incompatible, 'paused': paused,
-            'strangers': _strangers(plan, planned, live), 'dropped': _dropped(plan, planned, live)}
+            'strangers': _strangers(plan, planned, live), 'dropped': _dropped(plan, planned, live),
+            'handover': handover,
+            # the hosts roll.yml pins (or releases, those that leave) before the others change,
+            # and the track files each writes when the others run their new keepalived.conf
+            'pinned': sorted(release), 'release': release}
+
+
+# A planned move is a handover, never a preemption. keepalived's preemption is
+# make-before-break: the new MASTER sends its advert and adds the VIPs, and the old one
+# drops them only when that advert arrives, so both hold them for a moment (issue 26's
+# lifecycle saw it). Instead, each instance that moves gets a track_file on the hosts
+# involved (keepalived_handover), with weight 1, whose value keepalived adds to the
+# priority and reads at once (inotify):
+#   HANDOVER_PIN on the live MASTER: priority 254, so no host preempts it while the
+#     group gets its new keepalived.conf;
+#   HANDOVER_RELEASE then: below -253, the instance goes to FAULT: keepalived sends its
+#     priority-0 advert and removes the VIPs; the highest host left takes them after its
+#     skew time ((256 - priority) / 256 advert intervals), never before the priority-0
+#     advert; measured: the VIP is added 9-20 ms after it was removed (fast profile);
+#   on the planned MASTER, the boost that brings its skew time down to HANDOVER_SKEW s at
+#     most (priority 101 with 1-s adverts waits 0.6 s, an outage that clients would see;
+#     11.7 ms, priority 253 with 1-s adverts, is as short as keepalived goes, and it stays
+#     the margin against an old MASTER slow between its advert and the VIPs' removal).
+# Once the planned MASTER holds the VIPs, keepalived.conf is written without the track
+# files (roll.yml). A host that leaves (vrrp_leave) gets the same: its instances that
+# hold a VIP pinned, the others released at once (FAULT: it takes nothing once the
+# members stop sending to it).
+HANDOVER_PIN = 253
+HANDOVER_RELEASE = -254
+HANDOVER_SKEW = 0.012
+HANDOVER_TOP = 253  # the pinned host has 254
+
+
+def handover_boost(priority, advert_int):
+    """What the planned MASTER's track file adds to its priority so that it takes the VIPs
+    at most HANDOVER_SKEW s after the priority-0 advert (0: fast enough as it is)."""
+    wanted = int(math.ceil(256 - HANDOVER_SKEW * 256 / float(advert_int)))
+    return max(0, min(HANDOVER_TOP, wanted) - int(priority))
+
+
+def _handover(plan, planned, live, moves, joiners, changing):
+    """{host: {instance: track file value}} for the moves (see above) and the hosts that
+    leave; an instance whose adverts change moves as before (its BACKUPs stop)."""
+    out = {}
+    for move in moves:
+        name, to = move['instance'], move['to']
+        if name in changing or to in joiners:
+            continue
+        for host in move['from']:
+            out.setdefault(host, {})[name] = HANDOVER_PIN
+        view = planned[name][to]
+        boost = handover_boost(view['priority'], view['advert_int'])
+        if boost:
+            out.setdefault(to, {})[name] = boost
+    for host, views in sorted(plan.get('leaving', {}).items()):
+        running = live.get(host, {})
+        for view in views:
+            if view['name'] in running:
+                held = running[view['name']]['state'] == MASTER
+                out.setdefault(host, {})[view['name']] = HANDOVER_PIN if held else HANDOVER_RELEASE
+    return out
 
 
 def _strangers(plan, planned, live):

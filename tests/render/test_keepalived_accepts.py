@@ -33,6 +33,12 @@ INVENTORIES = {
     'lvs_dr_config_only': (TOP / 'inventories' / 'load_balancer', {'vrrp_lb_mode': 'lvs_dr'}),
     # every option of issue 29: VRRP options, events, notifications, extra lines
     'every_option': (Path(__file__).parent / 'inventories' / 'every_option.yml', {}),
+    # a planned move (roll.yml): the track files of keepalived_handover, on a plain pair and
+    # on the instances of a sync group (which then needs sync_group_tracking_weight)
+    'handover': (TOP / 'inventories' / 'seed', {'keepalived_health_check_kind': 'http',
+                                                'keepalived_handover': {'vi_1': 253}}),
+    'handover_sync': (Path(__file__).parent / 'inventories' / 'spread_sync.yml',
+                      {'keepalived_handover': {'front': 253, 'front_v6': 253, 'vi_web_3': 12}}),
 }
 GROUPS = {'load_balancer': 'balancers', 'lvs_nat_config_only': 'balancers', 'lvs_dr_config_only': 'balancers'}
 
@@ -58,7 +64,7 @@ def rendered(tmp_path_factory):
         'active_active': ['a1', 'a2'], 'dual_stack': ['d1', 'd2'],
         'spread_sync': ['s1', 's2', 's3'], 'fast_profile': ['web1', 'web2'],
         'load_balancer': ['lb1', 'lb2'], 'lvs_nat_config_only': ['lb1', 'lb2'], 'lvs_dr_config_only': ['lb1', 'lb2'],
-        'every_option': ['o1', 'o2'],
+        'every_option': ['o1', 'o2'], 'handover': ['web1'], 'handover_sync': ['s1'],
     }.items() for host in hosts))
 def test_keepalived_accepts_rendered_configuration(netns, rendered, case):
     result = check(netns, rendered[case])
@@ -116,3 +122,20 @@ def test_a_bad_lvs_check_path_is_refused_naming_host_and_variable(tmp_path):
         render(TOP / 'inventories' / 'load_balancer', tmp_path, group='balancers',
                extra_vars=dict(STAND_IN, vrrp_lb_mode='lvs_nat', keepalived_lvs_check_path='healthz'))
     assert 'host lb1: keepalived_lvs_check_path: "healthz" is not a URL path' in str(exc.value)
+
+
+def test_a_handover_tracks_a_file_per_instance_and_lets_a_sync_group_weigh_it(rendered):
+    text = rendered['handover/web1'].read_text()
+    assert 'track_file failover_handover_vi_1 {\n    file "/run/failover-keepalived-handover/vi_1"\n    weight 1\n}' in text
+    assert '    track_file {\n        failover_handover_vi_1\n    }' in text
+    sync = rendered['handover_sync/s1'].read_text()
+    group = sync[sync.index('vrrp_sync_group vg_web_1'):]
+    group = group[:group.index('\n}\n')]
+    assert 'front' in group and 'sync_group_tracking_weight' in group
+    # a sync group without a handover is as before; an instance without one tracks no file
+    other = sync[sync.index('vrrp_sync_group vg_web_2'):]
+    assert 'sync_group_tracking_weight' not in other[:other.index('\n}\n')]
+    back = sync[sync.index('vrrp_instance back {'):]
+    assert 'failover_handover' not in back[:back.index('\n}\n')]
+    # at rest (no keepalived_handover) nothing of it is written
+    assert 'failover_handover' not in rendered['seed/web1'].read_text()

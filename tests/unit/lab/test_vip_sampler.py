@@ -61,6 +61,17 @@ def test_report_counts_moves_failures_and_duplicates_per_step():
     assert '| switchover | 1 | 1 | 500 | 0 | met |' in vip_sampler.table(summary)
 
 
+def test_a_move_may_cost_failed_per_move_requests_and_no_more():
+    events = {'samples': 100, 'started': 0.0, 'ended': 30.0, 'changes': [[0.0, ['web1']], [10.5, ['web2']]],
+              'duplicates': []}
+    for failed, per_move, ok in ((2, 1, False), (2, 2, True), (3, 2, False)):
+        steps = [{'name': 'handover', 'start': 10, 'end': 19, 'failed': failed, 'planned': 500}]
+        assert vip_sampler.report(events, steps, failed_per_move=per_move)['met'] is ok
+    # a step without a move may lose nothing, whatever the allowance
+    steps = [{'name': 'still', 'start': 1, 'end': 9, 'failed': 1, 'planned': 500}]
+    assert vip_sampler.report(events, steps, failed_per_move=2)['met'] is False
+
+
 def test_a_step_outside_the_sampling_is_not_met():
     events = {'samples': 10, 'started': 5.0, 'ended': 8.0, 'changes': [[5.0, ['web1']]], 'duplicates': []}
     steps = [{'name': 'early', 'start': 1, 'end': 6}, {'name': 'inside', 'start': 6, 'end': 7},

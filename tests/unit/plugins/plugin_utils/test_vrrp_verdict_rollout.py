@@ -7,7 +7,13 @@ VIPs it moves, the hosts that join a running instance, the advert changes."""
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_plan import plan_from_inventory
-from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import rollout_changes
+from ansible_collections.failover.keepalived.plugins.plugin_utils.vrrp_verdict import (
+    HANDOVER_PIN,
+    HANDOVER_RELEASE,
+    HANDOVER_SKEW,
+    handover_boost,
+    rollout_changes,
+)
 
 
 def trio(**host_vars):
@@ -30,7 +36,7 @@ NOT_RUNNING = {'running': False, 'instances': []}
 def test_a_converged_group_changes_nothing():
     plan = trio()
     assert rollout_changes(plan, {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': live('BACKUP')}) == {
-        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': []}
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': [], 'handover': {}, 'pinned': [], 'release': {}}
 
 
 def test_a_plain_run_after_a_switchover_says_it_moves_the_vip_back():
@@ -49,7 +55,7 @@ def test_a_new_host_of_a_running_group_is_a_joiner_and_a_new_group_has_none():
     assert rollout_changes(trio(), {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': NOT_RUNNING})[
         'joiners'] == ['web3']
     assert rollout_changes(trio(), dict.fromkeys(('web1', 'web2', 'web3'), NOT_RUNNING)) == {
-        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': []}
+        'moves': [], 'joiners': [], 'incompatible': [], 'paused': [], 'strangers': [], 'dropped': [], 'handover': {}, 'pinned': [], 'release': {}}
 
 
 def test_a_profile_change_is_an_advert_change_on_every_running_host():
@@ -96,3 +102,48 @@ def test_a_host_that_leaves_or_a_member_that_changes_its_address_is_not_dropped(
     # web3 moves from .13 to .23: the others list its address of now, which it still runs
     moved = trio(web3={'ansible_host': '198.18.47.23'})
     assert rollout_changes(moved, statuses)['dropped'] == []
+
+
+# --- handover: a planned move pins the live MASTER, boosts the planned one, never preempts
+
+def test_a_move_pins_the_live_master_and_boosts_the_planned_one_to_a_short_skew():
+    # seed timers (1-s adverts): web1 planned MASTER at 101 would wait (256-101)/256 s = 0.6 s
+    changes = rollout_changes(trio(), {'web1': live('BACKUP'), 'web2': live('MASTER'), 'web3': live('BACKUP')})
+    assert changes['handover'] == {'web2': {'vi_web': HANDOVER_PIN}, 'web1': {'vi_web': 253 - 101}}
+    assert (changes['pinned'], changes['release']) == (['web2'], {'web2': {'vi_web': HANDOVER_RELEASE}})
+    skew = (256 - (101 + changes['handover']['web1']['vi_web'])) / 256.0
+    assert 0.011 < skew <= HANDOVER_SKEW
+
+
+def test_fast_adverts_need_a_small_boost_and_a_drained_master_is_pinned():
+    fast = dict(('web%d' % i, {'vrrp_profile': 'fast'}) for i in (1, 2, 3))
+    fast['web1']['vrrp_drain'] = True
+    status = dict((h, live(s, version=3, advert_int=0.02)) for h, s in
+                  (('web1', 'MASTER'), ('web2', 'BACKUP'), ('web3', 'BACKUP')))
+    # 20-ms adverts: web2, planned MASTER at 101, waits 12.0 ms; 103 waits 11.7 ms
+    assert rollout_changes(trio(**fast), status)['handover'] == {'web1': {'vi_web': HANDOVER_PIN}, 'web2': {'vi_web': 2}}
+
+
+def test_a_host_that_leaves_is_pinned_where_it_holds_the_vip_and_released_elsewhere():
+    status = {'web1': live('MASTER'), 'web2': live('BACKUP'), 'web3': live('BACKUP')}
+    assert rollout_changes(trio(web1={'vrrp_leave': True}), status)['handover']['web1'] == {'vi_web': HANDOVER_PIN}
+    changes = rollout_changes(trio(web3={'vrrp_leave': True}), status)
+    assert (changes['handover'], changes['pinned']) == ({'web3': {'vi_web': HANDOVER_RELEASE}}, ['web3'])
+    # a leaver whose keepalived does not run has nothing to hand over
+    status['web3'] = NOT_RUNNING
+    assert rollout_changes(trio(web3={'vrrp_leave': True}), status)['handover'] == {}
+
+
+def test_an_advert_change_or_a_joiner_as_master_is_not_a_handover():
+    fast = dict(('web%d' % i, {'vrrp_profile': 'fast'}) for i in (1, 2, 3))
+    changes = rollout_changes(trio(**fast), {'web1': live('BACKUP'), 'web2': live('MASTER'), 'web3': live('BACKUP')})
+    assert changes['moves'] and changes['handover'] == {}
+    changes = rollout_changes(trio(), {'web1': NOT_RUNNING, 'web2': live('MASTER'), 'web3': live('BACKUP')})
+    assert changes['joiners'] == ['web1'] and changes['handover'] == {}
+
+
+def test_the_boost_is_bounded_below_the_pin():
+    assert handover_boost(103, 0.02) == 0
+    assert handover_boost(101, 1) == 152
+    assert handover_boost(254, 1) == 0
+    assert 100 + handover_boost(100, 40) == 253  # slow adverts: as high as it may go
