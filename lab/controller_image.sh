@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The second controller's image: Debian 13 (the trixie lab image, lab/image.sh) with the
-# newest ansible-core that PyPI has for its Python (3.13), netaddr and cryptography<51 (51
-# deprecates DSA, which ansible-core's ssh-agent code imports: every ansible command would
-# print a CryptographyDeprecationWarning; execution-environment.yml pins it for the same
-# reason), in a venv at /opt/ansible (on the PATH). molecule/installed runs ansible-test
-# and deploys a pair from a container of it; the first controller is this machine's
-# (Python 3.11, ansible-core 2.19).
+# newest ansible-core below 2.22 (why: below) that PyPI has for its Python (3.13), netaddr
+# and cryptography<51 (51 deprecates DSA, which ansible-core's ssh-agent code imports:
+# every ansible command would print a CryptographyDeprecationWarning;
+# execution-environment.yml pins it for the same reason), in a venv at /opt/ansible (on
+# the PATH). molecule/installed runs ansible-test and deploys a pair from a container of
+# it; the first controller is this machine's (Python 3.11, ansible-core 2.19).
 #
 #   lab/controller_image.sh
 #
