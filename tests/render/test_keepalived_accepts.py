@@ -9,6 +9,7 @@ keepalived is only asked to check files here: no VRRP process may be left runnin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,12 +49,15 @@ def rendered(tmp_path_factory):
     out = {}
     for name, (inventory, extra) in INVENTORIES.items():
         extra = dict(STAND_IN, **extra)
-        files = render(inventory, tmp_path_factory.mktemp(name), group=GROUPS.get(name, 'web'), extra_vars=extra)
+        out_dir = tmp_path_factory.mktemp(name)
+        files = render(inventory, out_dir, group=GROUPS.get(name, 'web'), extra_vars=extra)
         assert files, 'nothing rendered for %s' % name
         for host, text in files.items():
             path = tmp_path_factory.mktemp('%s-%s' % (name, host)) / 'keepalived.conf'
             path.write_text(text)
             out['%s/%s' % (name, host)] = path
+            # the handover entry point's track files, where keepalived_handover is set
+            out['%s/%s.handover' % (name, host)] = out_dir / ('%s.handover.json' % host)
     return out
 
 
@@ -122,6 +126,18 @@ def test_a_bad_lvs_check_path_is_refused_naming_host_and_variable(tmp_path):
         render(TOP / 'inventories' / 'load_balancer', tmp_path, group='balancers',
                extra_vars=dict(STAND_IN, vrrp_lb_mode='lvs_nat', keepalived_lvs_check_path='healthz'))
     assert 'host lb1: keepalived_lvs_check_path: "healthz" is not a URL path' in str(exc.value)
+
+
+def test_a_handover_writes_one_track_file_per_instance_with_its_value(rendered):
+    """The handover entry point's files (roles/keepalived/vars/main.yml), as the role builds
+    them: the file the template tracks, the value as text."""
+    listed = json.loads(rendered['handover_sync/s1.handover'].read_text())
+    assert sorted(listed, key=lambda f: f['path']) == [
+        {'path': '/run/failover-keepalived-handover/front', 'content': '253'},
+        {'path': '/run/failover-keepalived-handover/front_v6', 'content': '253'},
+        {'path': '/run/failover-keepalived-handover/vi_web_3', 'content': '12'},
+    ]
+    assert not rendered['seed/web1.handover'].exists()  # nothing to write without one
 
 
 def test_a_handover_tracks_a_file_per_instance_and_lets_a_sync_group_weigh_it(rendered):
